@@ -1,0 +1,154 @@
+// Package spec reads a streamgen spec (version 1, see ../shared/spec-format.md):
+// it parses YAML with positions kept, applies every default of the contract and
+// validates every rule, so later stages use a Spec without checking it again.
+package spec
+
+// Spec is a parsed, defaulted and validated spec.
+type Spec struct {
+	File    string // the path it was read from, for messages
+	Version int
+	Name    string
+	API     API
+	Table   Table
+	Fields  []*Field // in the order of the file
+	Stream  Stream
+}
+
+// API is the spec's api block, defaults applied.
+type API struct {
+	Path     string    // always starts with "/", e.g. "/InsertItem"
+	Stage    string    // "prod" by default
+	Auth     Auth      // AuthNone by default
+	Throttle *Throttle // nil: no stage-wide throttling
+	CORS     []string  // allowed origins; empty: no CORS
+}
+
+// Auth says how callers of the API authenticate.
+type Auth string
+
+const (
+	AuthNone   Auth = "none"
+	AuthIAM    Auth = "iam"
+	AuthAPIKey Auth = "api_key"
+)
+
+// Throttle is stage-wide throttling.
+type Throttle struct {
+	Rate  float64 // steady requests per second, > 0
+	Burst int     // > 0
+}
+
+// Table is the spec's table block, defaults applied.
+type Table struct {
+	PartitionKey string // name of a top-level field
+	SortKey      string // "" when absent
+	TTL          string // "" when absent
+	OnDuplicate  OnDuplicate
+	Retain       bool // true by default
+}
+
+// OnDuplicate says what a second write of the same key does.
+type OnDuplicate string
+
+const (
+	Reject    OnDuplicate = "reject"
+	Overwrite OnDuplicate = "overwrite"
+)
+
+// Stream is the spec's stream block, defaults applied.
+type Stream struct {
+	View            string   // NEW_IMAGE | NEW_AND_OLD_IMAGES | KEYS_ONLY | OLD_IMAGE
+	Events          []string // subset of INSERT, MODIFY, REMOVE, in that order
+	BatchSize       int
+	BatchWindow     int
+	Retries         int
+	MaxRecordAge    int
+	Parallelization int
+	Memory          int
+	Timeout         int
+}
+
+// Type is a field type of the contract.
+type Type string
+
+const (
+	String    Type = "string"
+	Number    Type = "number"
+	Integer   Type = "integer"
+	Boolean   Type = "boolean"
+	List      Type = "list"
+	Object    Type = "object"
+	StringSet Type = "stringSet"
+	NumberSet Type = "numberSet"
+)
+
+// Source is where a server-set field's value comes from.
+type Source string
+
+const (
+	FromBody             Source = "" // read from the request body
+	FromRequestID        Source = "requestId"
+	FromRequestTimeEpoch Source = "requestTimeEpoch"
+	FromSourceIP         Source = "sourceIp"
+	FromUserAgent        Source = "userAgent"
+)
+
+// Field is one field of the item, or the items of a list (then Name is "").
+//
+// Values from the spec (Default, Enum) are JSON-shaped: string, bool,
+// json.Number (exact decimal text as written), []any, or *Object for objects.
+type Field struct {
+	Name     string
+	Type     Type
+	From     Source
+	Required bool
+	Default  any // nil: no default
+	Enum     []any
+
+	Pattern              string // "" when absent; portable between RE2 and ECMA 262
+	MinLength, MaxLength *int
+	Minimum, Maximum     *Decimal
+	MinItems, MaxItems   *int
+
+	Items  *Field   // Type == List
+	Fields []*Field // Type == Object, in the order of the file
+
+	Path string // e.g. "fields.author.fields.email", for messages
+	Pos  Pos    // where the field's key is in the file
+}
+
+// Decimal is a decimal exactly as written in the spec, e.g. "0", "-1.5", "1e3".
+type Decimal string
+
+// Pos is a 1-based position in the spec file.
+type Pos struct {
+	Line, Col int
+}
+
+// Object is an ordered JSON object value (a default of an object field).
+type Object struct {
+	Keys   []string
+	Values map[string]any
+}
+
+// ServerSet reports whether the server sets the field (it never comes from the body).
+func (f *Field) ServerSet() bool { return f.From != FromBody }
+
+// Field returns the top-level field with the given name, or nil.
+func (s *Spec) Field(name string) *Field {
+	for _, f := range s.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// KeyFields returns the partition key field and, if set, the sort key field.
+func (s *Spec) KeyFields() []*Field {
+	keys := []*Field{s.Field(s.Table.PartitionKey)}
+	if s.Table.SortKey != "" {
+		keys = append(keys, s.Field(s.Table.SortKey))
+	}
+	return keys
+}

@@ -96,7 +96,7 @@ const (
 // Field is one field of the item, or the items of a list (then Name is "").
 //
 // Values from the spec (Default, Enum) are JSON-shaped: string, bool,
-// json.Number (exact decimal text as written), []any, or *Object for objects.
+// json.Number (exact decimal text as written), []any, or *ObjectValue for objects.
 type Field struct {
 	Name     string
 	Type     Type
@@ -125,8 +125,8 @@ type Pos struct {
 	Line, Col int
 }
 
-// Object is an ordered JSON object value (a default of an object field).
-type Object struct {
+// ObjectValue is an ordered JSON object value (a default of an object field).
+type ObjectValue struct {
 	Keys   []string
 	Values map[string]any
 }

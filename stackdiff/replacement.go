@@ -1,0 +1,43 @@
+package stackdiff
+
+// replacingProperties are, per resource type of the stack, the properties
+// whose change CloudFormation documents as "Update requires: Replacement"
+// (AWS CloudFormation Template Reference). A type or property missing here
+// updates in place. DynamoDB key attribute types are handled in tableKeys:
+// they live in AttributeDefinitions, which otherwise updates in place.
+var replacingProperties = map[string][]string{
+	"AWS::DynamoDB::Table":              {"ImportSourceSpecification", "KeySchema", "LocalSecondaryIndexes", "TableName"},
+	"AWS::SQS::Queue":                   {"FifoQueue", "QueueName"},
+	"AWS::Lambda::Function":             {"FunctionName", "PackageType"},
+	"AWS::Lambda::EventSourceMapping":   {"EventSourceArn", "SelfManagedEventSource", "StartingPosition", "StartingPositionTimestamp"},
+	"AWS::Lambda::Permission":           {"Action", "EventSourceToken", "FunctionName", "Principal", "SourceAccount", "SourceArn"},
+	"AWS::Logs::LogGroup":               {"LogGroupName"},
+	"AWS::IAM::Role":                    {"Path", "RoleName"},
+	"AWS::ApiGateway::Resource":         {"ParentId", "PathPart", "RestApiId"},
+	"AWS::ApiGateway::Method":           {"RestApiId"},
+	"AWS::ApiGateway::Model":            {"ContentType", "Name", "RestApiId"},
+	"AWS::ApiGateway::RequestValidator": {"Name", "RestApiId"},
+	"AWS::ApiGateway::GatewayResponse":  {"ResponseType", "RestApiId"},
+	"AWS::ApiGateway::Deployment":       {"DeploymentCanarySettings", "RestApiId"},
+	"AWS::ApiGateway::Stage":            {"RestApiId", "StageName"},
+	"AWS::ApiGateway::ApiKey":           {"GenerateDistinctId", "Name", "Value"},
+	"AWS::ApiGateway::UsagePlanKey":     {"KeyId", "KeyType", "UsagePlanId"},
+}
+
+const (
+	tableType = "AWS::DynamoDB::Table"
+	queueType = "AWS::SQS::Queue"
+)
+
+// holdsData reports whether replacing or deleting a resource of this type
+// loses data or identity the stack's users depend on.
+func holdsData(typ string) bool { return typ == tableType || typ == queueType }
+
+func replaces(typ, property string) bool {
+	for _, p := range replacingProperties[typ] {
+		if p == property {
+			return true
+		}
+	}
+	return false
+}

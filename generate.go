@@ -1,0 +1,84 @@
+package streamgen
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/streamgen/streamgen/spec"
+	"github.com/streamgen/streamgen/stack"
+	"github.com/streamgen/streamgen/templates"
+)
+
+// Generate derives every file of a stack from s: template.yaml, request.vtl,
+// model.json, README.md and the handler's code, sorted by path. The same spec
+// always gives the same bytes.
+func Generate(s *spec.Spec) ([]File, error) {
+	m, err := mappingOf(s)
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := stack.YAML(s, m)
+	if err != nil {
+		return nil, err
+	}
+	readme, err := readme(s)
+	if err != nil {
+		return nil, err
+	}
+	files := []File{
+		{Path: "template.yaml", Data: tmpl},
+		{Path: "request.vtl", Data: []byte(m.RequestTemplate)},
+		{Path: "model.json", Data: []byte(m.Model)},
+		{Path: "README.md", Data: readme},
+	}
+	handler, err := handlerFiles(s)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, handler...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}
+
+var readmeTemplate = template.Must(template.ParseFS(templates.FS, "readme.md.tmpl"))
+
+type readmeData struct {
+	Name, SpecFile, Path, Stage, View, Auth string
+	Events                                  string
+	Example                                 string // a body that passes the model, quoted for a shell's '...'
+	Reject, Retain                          bool
+}
+
+func readme(s *spec.Spec) ([]byte, error) {
+	events := s.Stream.Events
+	data := readmeData{
+		Name:     s.Name,
+		SpecFile: path.Base(strings.ReplaceAll(s.File, `\`, "/")),
+		Path:     s.API.Path,
+		Stage:    s.API.Stage,
+		View:     s.Stream.View,
+		Auth:     string(s.API.Auth),
+		Events:   strings.Join(events, ", "),
+		Example:  strings.ReplaceAll(string(exampleBody(s.Fields)), "'", `'\''`),
+		Reject:   s.Table.OnDuplicate == spec.Reject,
+		Retain:   s.Table.Retain,
+	}
+	var buf bytes.Buffer
+	if err := readmeTemplate.Execute(&buf, data); err != nil {
+		return nil, fmt.Errorf("README.md: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// mappingOf is the text the API inlines. The vtl and schema packages
+// (issue 4, mapping part) replace this when they land.
+func mappingOf(s *spec.Spec) (stack.Mapping, error) {
+	return stack.Mapping{}, fmt.Errorf("%s: the request mapping (vtl, schema) is not generated yet", s.File)
+}
+
+// handlerFiles is the handler's code (package gocode, issue 5), wired when it lands.
+func handlerFiles(s *spec.Spec) ([]File, error) { return nil, nil }

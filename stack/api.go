@@ -1,0 +1,326 @@
+package stack
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
+	"github.com/awslabs/goformation/v7/cloudformation/iam"
+	"github.com/awslabs/goformation/v7/cloudformation/logs"
+	"github.com/awslabs/goformation/v7/cloudformation/policies"
+
+	"github.com/streamgen/streamgen/spec"
+)
+
+// accessLogFormat is one JSON line per request in the stage's access log.
+const accessLogFormat = `{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","user":"$context.identity.user","apiKeyId":"$context.identity.apiKeyId","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","integrationStatus":"$context.integration.status","integrationLatency":"$context.integration.latency","errorMessage":"$context.error.message"}`
+
+const (
+	corsAllowMethods = "'OPTIONS,POST'"
+	corsAllowHeaders = "'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token,X-Api-Key'"
+	corsMaxAge       = "'600'"
+	allowOrigin      = "Access-Control-Allow-Origin"
+)
+
+// api is the REST API: one resource per path segment, the POST method with
+// its model, validator and DynamoDB integration, CORS, the gateway responses,
+// a deployment and the stage.
+func (b *builder) api() {
+	s, id := b.s, b.id
+	b.add(id.Api, &apigateway.RestApi{
+		Name:                  cloudformation.String(s.Name),
+		Description:           cloudformation.String(fmt.Sprintf("POST %s stores the JSON body in DynamoDB (streamgen spec %q)", s.API.Path, s.Name)),
+		EndpointConfiguration: &apigateway.RestApi_EndpointConfiguration{Types: []string{"REGIONAL"}},
+		Tags:                  b.tags(),
+	})
+
+	parent := cloudformation.GetAtt(id.Api, "RootResourceId")
+	segments := strings.Split(strings.TrimPrefix(s.API.Path, "/"), "/")
+	for i, seg := range segments {
+		b.add(id.PathSegment(i+1), &apigateway.Resource{
+			RestApiId: cloudformation.Ref(id.Api),
+			ParentId:  parent,
+			PathPart:  seg,
+		})
+		parent = cloudformation.Ref(id.PathSegment(i + 1))
+	}
+	leaf := parent
+
+	b.add(id.Model, &apigateway.Model{
+		RestApiId:   cloudformation.Ref(id.Api),
+		ContentType: cloudformation.String(contentTypeJSON),
+		Description: cloudformation.String("The request body: every field the spec reads from the body"),
+		Schema:      b.m.Model,
+	})
+	b.add(id.Validator, &apigateway.RequestValidator{
+		RestApiId:           cloudformation.Ref(id.Api),
+		ValidateRequestBody: cloudformation.Bool(true),
+	})
+	b.add(id.IntegrationRole, &iam.Role{
+		AssumeRolePolicyDocument: assumeRole("apigateway.amazonaws.com"),
+		Policies: []iam.Role_Policy{{
+			PolicyName: "PutItem",
+			PolicyDocument: policy(statement{
+				Actions:   []string{"dynamodb:PutItem"},
+				Resources: []string{cloudformation.GetAtt(id.Table, "Arn")},
+			}),
+		}},
+		Tags: b.tags(),
+	})
+	b.postMethod(leaf)
+	methods := []string{id.PostMethod}
+	if len(s.API.CORS) > 0 {
+		b.optionsMethod(leaf)
+		methods = append(methods, id.OptionsMethod)
+	}
+	gatewayResponses := b.gatewayResponses()
+	b.deploymentAndStage(methods, gatewayResponses)
+	if s.API.Auth == spec.AuthAPIKey {
+		b.apiKey()
+	}
+}
+
+func (b *builder) postMethod(resource string) {
+	s, id := b.s, b.id
+	auth := "NONE"
+	if s.API.Auth == spec.AuthIAM {
+		auth = "AWS_IAM"
+	}
+	cors := b.corsResponseParameters()
+	var integrationResponses []apigateway.Method_IntegrationResponse
+	for _, r := range b.m.Responses {
+		ir := apigateway.Method_IntegrationResponse{
+			StatusCode:         r.StatusCode,
+			ResponseTemplates:  map[string]string{contentTypeJSON: b.corsTemplate() + r.Template},
+			ResponseParameters: cors,
+		}
+		if r.SelectionPattern != "" {
+			ir.SelectionPattern = cloudformation.String(r.SelectionPattern)
+		}
+		integrationResponses = append(integrationResponses, ir)
+	}
+	var methodResponses []apigateway.Method_MethodResponse
+	for _, status := range MethodStatuses {
+		methodResponses = append(methodResponses, apigateway.Method_MethodResponse{
+			StatusCode:         status,
+			ResponseParameters: declared(cors),
+		})
+	}
+	b.add(id.PostMethod, &apigateway.Method{
+		RestApiId:          cloudformation.Ref(id.Api),
+		ResourceId:         resource,
+		HttpMethod:         "POST",
+		AuthorizationType:  cloudformation.String(auth),
+		ApiKeyRequired:     cloudformation.Bool(s.API.Auth == spec.AuthAPIKey),
+		RequestModels:      map[string]string{contentTypeJSON: cloudformation.Ref(id.Model)},
+		RequestValidatorId: cloudformation.String(cloudformation.Ref(id.Validator)),
+		Integration: &apigateway.Method_Integration{
+			Type:                  "AWS",
+			IntegrationHttpMethod: cloudformation.String("POST"),
+			Uri:                   cloudformation.SubPtr("arn:${AWS::Partition}:apigateway:${AWS::Region}:dynamodb:action/PutItem"),
+			Credentials:           cloudformation.GetAttPtr(id.IntegrationRole, "Arn"),
+			PassthroughBehavior:   cloudformation.String("NEVER"),
+			RequestTemplates:      map[string]string{contentTypeJSON: b.m.RequestTemplate},
+			IntegrationResponses:  integrationResponses,
+		},
+		MethodResponses: methodResponses,
+	})
+}
+
+// optionsMethod answers CORS preflights without calling anything.
+func (b *builder) optionsMethod(resource string) {
+	params := b.corsResponseParameters()
+	params["method.response.header.Access-Control-Allow-Methods"] = corsAllowMethods
+	params["method.response.header.Access-Control-Allow-Headers"] = corsAllowHeaders
+	params["method.response.header.Access-Control-Max-Age"] = corsMaxAge
+	b.add(b.id.OptionsMethod, &apigateway.Method{
+		RestApiId:         cloudformation.Ref(b.id.Api),
+		ResourceId:        resource,
+		HttpMethod:        "OPTIONS",
+		AuthorizationType: cloudformation.String("NONE"), // preflights carry no credentials
+		Integration: &apigateway.Method_Integration{
+			Type:                "MOCK",
+			PassthroughBehavior: cloudformation.String("NEVER"),
+			RequestTemplates:    map[string]string{contentTypeJSON: `{"statusCode": 200}`},
+			IntegrationResponses: []apigateway.Method_IntegrationResponse{{
+				StatusCode:         "200",
+				ResponseParameters: params,
+				ResponseTemplates:  map[string]string{contentTypeJSON: b.corsTemplate()},
+			}},
+		},
+		MethodResponses: []apigateway.Method_MethodResponse{{
+			StatusCode:         "200",
+			ResponseParameters: declared(params),
+		}},
+	})
+}
+
+// corsResponseParameters are the CORS headers of every integration response.
+// One origin (or "*") is a fixed header; several need the request's Origin
+// echoed when it is one of them, which corsTemplate does.
+func (b *builder) corsResponseParameters() map[string]string {
+	origins := b.s.API.CORS
+	switch len(origins) {
+	case 0:
+		return nil
+	case 1:
+		return map[string]string{"method.response.header." + allowOrigin: quote(origins[0])}
+	}
+	return map[string]string{"method.response.header.Vary": "'Origin'"}
+}
+
+// corsTemplate sets Access-Control-Allow-Origin to the request's Origin when
+// the spec allows several origins and Origin is one of them.
+func (b *builder) corsTemplate() string {
+	origins := b.s.API.CORS
+	if len(origins) < 2 {
+		return ""
+	}
+	var conds []string
+	for _, o := range origins {
+		conds = append(conds, "$origin == "+quote(o))
+	}
+	return "#set($origin = $input.params().header.get('Origin'))\n" +
+		"#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n" +
+		"#if(" + strings.Join(conds, " || ") + ")#set($context.responseOverride.header." + allowOrigin + " = $origin)#end\n"
+}
+
+// quote is s as a single-quoted literal, the form of static header values
+// and of Velocity strings that are not interpolated. Origins hold no quotes.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "") + "'" }
+
+// declared lists the headers of params for a method response.
+func declared(params map[string]string) map[string]string {
+	if len(params) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(params))
+	for k := range params {
+		out[k] = "false"
+	}
+	return out
+}
+
+// gatewayResponses adds the answers API Gateway gives by itself and returns
+// their logical IDs.
+func (b *builder) gatewayResponses() []string {
+	var out []string
+	params := map[string]string{}
+	switch len(b.s.API.CORS) {
+	case 0:
+	case 1:
+		params["gatewayresponse.header."+allowOrigin] = quote(b.s.API.CORS[0])
+	default:
+		params["gatewayresponse.header.Vary"] = "'Origin'"
+	}
+	if len(params) == 0 {
+		params = nil
+	}
+	for _, g := range b.m.GatewayResponses {
+		logical := b.id.GatewayResponse(g.Type)
+		b.add(logical, &apigateway.GatewayResponse{
+			RestApiId:          cloudformation.Ref(b.id.Api),
+			ResponseType:       g.Type,
+			StatusCode:         cloudformation.String(g.StatusCode),
+			ResponseParameters: params,
+			ResponseTemplates:  map[string]string{contentTypeJSON: g.Template},
+		})
+		out = append(out, logical)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (b *builder) deploymentAndStage(methods, gatewayResponses []string) {
+	s, id := b.s, b.id
+	// The deployment's ID hashes everything a deployment snapshots.
+	snapshot := map[string]cloudformation.Resource{}
+	for logical, r := range b.t.Resources {
+		if strings.HasPrefix(r.AWSCloudFormationType(), "AWS::ApiGateway::") {
+			snapshot[logical] = r
+		}
+	}
+	apiHash, err := hashOf(snapshot)
+	if err != nil {
+		panic(fmt.Sprintf("stack: hashing the API: %v", err)) // goformation values always marshal
+	}
+	deployment := id.Deployment(apiHash)
+	b.add(deployment, &apigateway.Deployment{
+		RestApiId:                  cloudformation.Ref(id.Api),
+		Description:                cloudformation.String("API definition " + apiHash),
+		AWSCloudFormationDependsOn: append(append([]string{}, methods...), gatewayResponses...),
+	})
+
+	b.add(id.AccessLogs, &logs.LogGroup{
+		RetentionInDays: cloudformation.Int(logRetentionDays),
+		Tags:            b.tags(),
+	})
+	// Access logging needs the account's CloudWatch role for API Gateway. The
+	// setting is per account and region and outlives this stack, so the role
+	// is retained on delete: other APIs may rely on it.
+	b.add(id.AccountRole, &iam.Role{
+		AssumeRolePolicyDocument:             assumeRole("apigateway.amazonaws.com"),
+		ManagedPolicyArns:                    []string{cloudformation.Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")},
+		Tags:                                 b.tags(),
+		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy("Retain"),
+		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy("Retain"),
+	})
+	b.add(id.Account, &apigateway.Account{
+		CloudWatchRoleArn: cloudformation.GetAttPtr(id.AccountRole, "Arn"),
+	})
+
+	stage := &apigateway.Stage{
+		RestApiId:    cloudformation.Ref(id.Api),
+		DeploymentId: cloudformation.RefPtr(deployment),
+		StageName:    cloudformation.String(s.API.Stage),
+		Variables:    map[string]string{TableNameVariable: cloudformation.Ref(id.Table)},
+		AccessLogSetting: &apigateway.Stage_AccessLogSetting{
+			DestinationArn: cloudformation.GetAttPtr(id.AccessLogs, "Arn"),
+			Format:         cloudformation.String(accessLogFormat),
+		},
+		Tags:                       b.tags(),
+		AWSCloudFormationDependsOn: []string{id.Account},
+	}
+	if t := s.API.Throttle; t != nil {
+		stage.MethodSettings = []apigateway.Stage_MethodSetting{{
+			HttpMethod:           cloudformation.String("*"),
+			ResourcePath:         cloudformation.String("/*"),
+			ThrottlingRateLimit:  cloudformation.Float64(t.Rate),
+			ThrottlingBurstLimit: cloudformation.Int(t.Burst),
+		}}
+	}
+	b.add(id.Stage, stage)
+}
+
+// apiKey adds the key callers send in X-Api-Key and the usage plan that
+// admits it to the stage.
+func (b *builder) apiKey() {
+	id := b.id
+	b.add(id.ApiKey, &apigateway.ApiKey{
+		Enabled:     cloudformation.Bool(true),
+		Description: cloudformation.String(fmt.Sprintf("Key for POST %s of %s", b.s.API.Path, b.s.Name)),
+		Tags:        b.tags(),
+	})
+	plan := &apigateway.UsagePlan{
+		Description: cloudformation.String("Admits the stack's API key to the stage"),
+		ApiStages: []apigateway.UsagePlan_ApiStage{{
+			ApiId: cloudformation.RefPtr(id.Api),
+			Stage: cloudformation.RefPtr(id.Stage),
+		}},
+		Tags: b.tags(),
+	}
+	if t := b.s.API.Throttle; t != nil {
+		plan.Throttle = &apigateway.UsagePlan_ThrottleSettings{
+			RateLimit:  cloudformation.Float64(t.Rate),
+			BurstLimit: cloudformation.Int(t.Burst),
+		}
+	}
+	b.add(id.UsagePlan, plan)
+	b.add(id.UsagePlanKey, &apigateway.UsagePlanKey{
+		KeyId:       cloudformation.Ref(id.ApiKey),
+		KeyType:     "API_KEY",
+		UsagePlanId: cloudformation.Ref(id.UsagePlan),
+	})
+}

@@ -1,0 +1,82 @@
+package stack
+
+import (
+	"strconv"
+	"strings"
+)
+
+// ids are the logical IDs of the stack's resources. They derive from the spec
+// name only, so regenerating a spec keeps every resource (and its data) in
+// place.
+type ids struct {
+	prefix string
+
+	Table, Api, Model, Validator, PostMethod, OptionsMethod, IntegrationRole string
+	Stage, AccessLogs, Account, AccountRole                                  string
+	UsagePlan, ApiKey, UsagePlanKey                                          string
+	Function, FunctionRole, FunctionLogs, DeadLetterQueue, StreamMapping     string
+	CodeBucket, CodeKey                                                      string
+}
+
+func newIDs(name string) ids {
+	p := pascal(name)
+	return ids{
+		prefix:          p,
+		Table:           p + "Table",
+		Api:             p + "Api",
+		Model:           p + "BodyModel",
+		Validator:       p + "BodyValidator",
+		PostMethod:      p + "PostMethod",
+		OptionsMethod:   p + "OptionsMethod",
+		IntegrationRole: p + "PutItemRole",
+		Stage:           p + "Stage",
+		AccessLogs:      p + "AccessLogs",
+		Account:         p + "ApiGatewayAccount",
+		AccountRole:     p + "ApiGatewayLogsRole",
+		UsagePlan:       p + "UsagePlan",
+		ApiKey:          p + "ApiKey",
+		UsagePlanKey:    p + "UsagePlanKey",
+		Function:        p + "Handler",
+		FunctionRole:    p + "HandlerRole",
+		FunctionLogs:    p + "HandlerLogs",
+		DeadLetterQueue: p + "DeadLetterQueue",
+		StreamMapping:   p + "StreamMapping",
+		CodeBucket:      "CodeBucket",
+		CodeKey:         "CodeKey",
+	}
+}
+
+// PathSegment is the resource of the i-th (1-based) segment of the API path.
+func (i ids) PathSegment(n int) string { return i.prefix + "Path" + strconv.Itoa(n) }
+
+// GatewayResponse is the resource of a gateway response type, e.g. BAD_REQUEST_BODY.
+func (i ids) GatewayResponse(typ string) string {
+	return i.prefix + "GatewayResponse" + pascal(strings.ToLower(typ))
+}
+
+// Deployment changes with the API's definition: CloudFormation creates a new
+// deployment only for a new logical ID, and without one the stage would keep
+// serving the old methods and templates.
+func (i ids) Deployment(apiHash string) string { return i.prefix + "Deployment" + apiHash }
+
+// pascal turns "my-stream_2" into "MyStream2": logical IDs are alphanumeric.
+func pascal(s string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			if upper {
+				r -= 'a' - 'A'
+			}
+			b.WriteRune(r)
+			upper = false
+		case r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			upper = false
+		default:
+			upper = true
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,30 @@
+package stack
+
+import (
+	"github.com/awslabs/goformation/v7/cloudformation"
+
+	"github.com/streamgen/streamgen/spec"
+)
+
+// outputs are what a user needs after deploying; exports are prefixed by the
+// spec name.
+func (b *builder) outputs() {
+	s, id := b.s, b.id
+	out := func(name, description, value string) {
+		b.t.Outputs[name] = cloudformation.Output{
+			Value:       value,
+			Description: cloudformation.String(description),
+			Export:      &cloudformation.Export{Name: s.Name + "-" + name},
+		}
+	}
+	out("ApiUrl", "POST the JSON body here",
+		cloudformation.Sub("https://${"+id.Api+"}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${"+id.Stage+"}"+s.API.Path))
+	out("TableName", "The DynamoDB table", cloudformation.Ref(id.Table))
+	out("TableArn", "The DynamoDB table's ARN", cloudformation.GetAtt(id.Table, "Arn"))
+	out("StreamArn", "The table's stream", cloudformation.GetAtt(id.Table, "StreamArn"))
+	out("HandlerName", "The Lambda function that processes the stream", cloudformation.Ref(id.Function))
+	out("DeadLetterQueueUrl", "Records the handler failed on for good", cloudformation.Ref(id.DeadLetterQueue))
+	if s.API.Auth == spec.AuthAPIKey {
+		out("ApiKeyId", "aws apigateway get-api-key --include-value --api-key <this> prints the key", cloudformation.Ref(id.ApiKey))
+	}
+}

@@ -1,0 +1,36 @@
+package stack
+
+import (
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/dynamodb"
+	"github.com/awslabs/goformation/v7/cloudformation/policies"
+)
+
+// table is the DynamoDB table: on-demand, encrypted, recoverable to any
+// second of the last 35 days, with the stream that feeds the handler.
+func (b *builder) table() {
+	s := b.s
+	t := &dynamodb.Table{
+		BillingMode:                      cloudformation.String("PAY_PER_REQUEST"),
+		SSESpecification:                 &dynamodb.Table_SSESpecification{SSEEnabled: true},
+		PointInTimeRecoverySpecification: &dynamodb.Table_PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: cloudformation.Bool(true)},
+		StreamSpecification:              &dynamodb.Table_StreamSpecification{StreamViewType: s.Stream.View},
+		Tags:                             b.tags(),
+	}
+	for i, f := range s.KeyFields() {
+		keyType := "HASH"
+		if i == 1 {
+			keyType = "RANGE"
+		}
+		t.KeySchema = append(t.KeySchema, dynamodb.Table_KeySchema{AttributeName: f.Name, KeyType: keyType})
+		t.AttributeDefinitions = append(t.AttributeDefinitions, dynamodb.Table_AttributeDefinition{AttributeName: f.Name, AttributeType: f.Type.AttributeType()})
+	}
+	if s.Table.TTL != "" {
+		t.TimeToLiveSpecification = &dynamodb.Table_TimeToLiveSpecification{AttributeName: cloudformation.String(s.Table.TTL), Enabled: true}
+	}
+	if s.Table.Retain {
+		t.AWSCloudFormationDeletionPolicy = policies.DeletionPolicy("Retain")
+		t.AWSCloudFormationUpdateReplacePolicy = policies.UpdateReplacePolicy("Retain")
+	}
+	b.add(b.id.Table, t)
+}

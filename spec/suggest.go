@@ -10,7 +10,7 @@ var typeAliases = map[string]string{
 	"str": "string", "text": "string",
 	"int": "integer", "int64": "integer", "long": "integer",
 	"float": "number", "double": "number", "decimal": "number",
-	"bool": "boolean",
+	"bool":  "boolean",
 	"array": "list", "map": "object", "dict": "object", "struct": "object",
 	"set": "stringSet",
 }

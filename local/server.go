@@ -1,0 +1,169 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/streamgen/streamgen/spec"
+)
+
+// accountID is the account in local ARNs.
+const accountID = "000000000000"
+
+// Config is what a local stack runs: a spec, its built handler, and where
+// to listen and keep data.
+type Config struct {
+	Spec      *spec.Spec
+	Bootstrap string // the handler binary, built for this machine
+	Addr      string // API address, e.g. 127.0.0.1:8080; port 0 picks a free one
+	DataFile  string // the bbolt store
+	DLQFile   string // JSON lines of records that exhausted their retries
+	Check     func(body []byte) error
+	Map       func(body []byte, rc RequestContext) (Item, error)
+	Out       io.Writer     // progress, request log, handler output, DLQ notices
+	Backoff   time.Duration // first retry wait of the stream; 0: 500ms
+}
+
+// Server is a running local stack.
+type Server struct {
+	cfg       Config
+	store     *Store
+	function  *Function
+	ln        net.Listener
+	http      *http.Server
+	apiKey    string
+	stop      context.CancelFunc
+	streamed  chan struct{} // closed when the stream stops
+	streamErr error         // why, set before streamed is closed
+	once      sync.Once
+}
+
+// Start opens the store, starts the handler behind the Runtime API, the
+// stream and the API. Stop it with Shutdown.
+func Start(cfg Config) (*Server, error) {
+	s := cfg.Spec
+	if cfg.Backoff == 0 {
+		cfg.Backoff = 500 * time.Millisecond
+	}
+	region := os.Getenv("AWS_REGION")
+	if region == "" {
+		region = "us-east-1"
+	}
+	store, err := OpenStore(cfg.DataFile, keyNames(s), s.Stream.View)
+	if err != nil {
+		return nil, err
+	}
+	srv := &Server{cfg: cfg, store: store, streamed: make(chan struct{})}
+	fail := func(err error) (*Server, error) {
+		if srv.function != nil {
+			srv.function.Stop()
+		}
+		store.Close()
+		return nil, err
+	}
+	label, err := store.Setting("streamLabel", func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000") })
+	if err != nil {
+		return fail(err)
+	}
+	if s.API.Auth == spec.AuthAPIKey {
+		if srv.apiKey, err = store.Setting("apiKey", newAPIKey); err != nil {
+			return fail(err)
+		}
+	}
+
+	functionName := s.Name + "-handler"
+	srv.function = &Function{
+		Name:    functionName,
+		Binary:  cfg.Bootstrap,
+		Memory:  s.Stream.Memory,
+		Timeout: time.Duration(s.Stream.Timeout) * time.Second,
+		Region:  region,
+		Output:  cfg.Out,
+	}
+	if err := srv.function.Start(); err != nil {
+		return fail(err)
+	}
+
+	srv.ln, err = net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fail(fmt.Errorf("listen on %s: %w", cfg.Addr, err))
+	}
+	api := NewAPI(s, store)
+	api.Check, api.Map, api.APIKey, api.Log = cfg.Check, cfg.Map, srv.apiKey, cfg.Out
+	srv.http = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
+	go srv.http.Serve(srv.ln)
+
+	maxAge := time.Duration(0)
+	if s.Stream.MaxRecordAge > 0 {
+		maxAge = time.Duration(s.Stream.MaxRecordAge) * time.Second
+	}
+	stream := &Stream{
+		Store:        store,
+		Invoke:       srv.function.Invoke,
+		BatchSize:    s.Stream.BatchSize,
+		BatchWindow:  time.Duration(s.Stream.BatchWindow) * time.Second,
+		Events:       s.Stream.Events,
+		Retries:      s.Stream.Retries,
+		MaxRecordAge: maxAge,
+		Region:       region,
+		SourceARN:    fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s/stream/%s", region, accountID, s.Name, label),
+		FunctionARN:  fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, accountID, functionName),
+		DLQ:          cfg.DLQFile,
+		Backoff:      cfg.Backoff,
+		Log:          cfg.Out,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv.stop = cancel
+	go func() {
+		srv.streamErr = stream.Run(ctx)
+		close(srv.streamed)
+	}()
+	return srv, nil
+}
+
+// Addr is the address the API listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// APIKey is the key clients send as x-api-key; "" unless auth is api_key.
+func (s *Server) APIKey() string { return s.apiKey }
+
+// Shutdown stops accepting requests, lets the in-flight batch finish and
+// checkpoint, stops the handler and closes the store. Every stored record not
+// yet delivered stays in the store for the next start.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var errs []error
+	s.once.Do(func() {
+		if err := s.http.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		s.stop()
+		<-s.streamed
+		if s.streamErr != nil {
+			errs = append(errs, fmt.Errorf("stream: %w", s.streamErr))
+		}
+		s.function.Stop()
+		if err := s.store.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// Done is closed if delivery stops by itself (a broken store or DLQ file);
+// the server should then shut down, which returns the stream's error.
+func (s *Server) Done() <-chan struct{} { return s.streamed }
+
+func keyNames(s *spec.Spec) []string {
+	var names []string
+	for _, f := range s.KeyFields() {
+		names = append(names, f.Name)
+	}
+	return names
+}

@@ -1,0 +1,283 @@
+package local
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Item is a DynamoDB item in the JSON form DynamoDB and the stream use:
+// attribute name -> attribute value, e.g. {"S":"hello"} or {"N":"1.50"}.
+// Values stay raw JSON so numbers keep their exact decimal text.
+type Item map[string]json.RawMessage
+
+// Record is one entry of the stream log: what a DynamoDB stream record holds.
+type Record struct {
+	Seq       uint64 `json:"seq"`
+	EventID   string `json:"eventID"`
+	EventName string `json:"eventName"` // INSERT or MODIFY
+	Created   int64  `json:"created"`   // unix milliseconds of the write
+	View      string `json:"view"`
+	Keys      Item   `json:"keys"`
+	NewImage  Item   `json:"newImage,omitempty"`
+	OldImage  Item   `json:"oldImage,omitempty"`
+	SizeBytes int    `json:"sizeBytes"`
+}
+
+// ErrDuplicate is the conditional check failure of onDuplicate: reject.
+var ErrDuplicate = errors.New("an item with this key already exists")
+
+var (
+	itemsBucket  = []byte("items")
+	streamBucket = []byte("stream")
+	metaBucket   = []byte("meta")
+
+	checkpointKey = []byte("checkpoint")
+)
+
+// Store is the local table: items by key and the ordered stream log, in one
+// bbolt file. Every write commits the item and its stream record in the same
+// transaction, so a crash keeps both or neither.
+type Store struct {
+	db      *bolt.DB
+	keys    []string // partition key name, then sort key name if any
+	view    string
+	written chan struct{} // signalled (never blocks) after each committed write
+}
+
+// OpenStore opens (or creates) the store file. keys are the table's key
+// attribute names; view is the stream view type records are written with.
+func OpenStore(path string, keys []string, view string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("%s is in use by another gen local", path)
+		}
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{itemsBucket, streamBucket, metaBucket} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return &Store{db: db, keys: keys, view: view, written: make(chan struct{}, 1)}, nil
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Written is signalled after each committed write, for the stream to wake up.
+func (s *Store) Written() <-chan struct{} { return s.written }
+
+// Put stores item. With reject, an existing item of the same key is left
+// unchanged and Put returns ErrDuplicate. The stream record (INSERT, or MODIFY
+// when an item was replaced) is appended in the same transaction.
+func (s *Store) Put(item Item, reject bool, now time.Time) (*Record, error) {
+	key, keys, err := s.keyOf(item)
+	if err != nil {
+		return nil, err
+	}
+	newJSON, err := json.Marshal(item)
+	if err != nil {
+		return nil, err
+	}
+	var rec *Record
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		items := tx.Bucket(itemsBucket)
+		oldJSON := items.Get(key)
+		if oldJSON != nil && reject {
+			return ErrDuplicate
+		}
+		var old Item
+		if oldJSON != nil {
+			if err := json.Unmarshal(oldJSON, &old); err != nil {
+				return fmt.Errorf("stored item %s: %w", key, err)
+			}
+		}
+		if err := items.Put(key, newJSON); err != nil {
+			return err
+		}
+		stream := tx.Bucket(streamBucket)
+		seq, err := stream.NextSequence()
+		if err != nil {
+			return err
+		}
+		rec = s.record(seq, keys, item, old, now)
+		data, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		return stream.Put(seqKey(seq), data)
+	})
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case s.written <- struct{}{}:
+	default:
+	}
+	return rec, nil
+}
+
+// record builds the stream record of a write, holding what the view asks for.
+func (s *Store) record(seq uint64, keys, item, old Item, now time.Time) *Record {
+	rec := &Record{
+		Seq:       seq,
+		EventID:   eventID(seq, now),
+		EventName: "INSERT",
+		Created:   now.UnixMilli(),
+		View:      s.view,
+		Keys:      keys,
+	}
+	if old != nil {
+		rec.EventName = "MODIFY"
+	}
+	if s.view == "NEW_IMAGE" || s.view == "NEW_AND_OLD_IMAGES" {
+		rec.NewImage = item
+	}
+	if s.view == "OLD_IMAGE" || s.view == "NEW_AND_OLD_IMAGES" {
+		rec.OldImage = old
+	}
+	rec.SizeBytes = itemSize(rec.Keys) + itemSize(rec.NewImage) + itemSize(rec.OldImage)
+	return rec
+}
+
+// Get returns the stored item with the given key attributes, or nil.
+func (s *Store) Get(keys Item) (Item, error) {
+	key, _, err := s.keyOf(keys)
+	if err != nil {
+		return nil, err
+	}
+	var item Item
+	err = s.db.View(func(tx *bolt.Tx) error {
+		data := tx.Bucket(itemsBucket).Get(key)
+		if data == nil {
+			return nil
+		}
+		return json.Unmarshal(data, &item)
+	})
+	return item, err
+}
+
+// Records returns up to max stream records after sequence number after, in order.
+func (s *Store) Records(after uint64, max int) ([]*Record, error) {
+	var recs []*Record
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(streamBucket).Cursor()
+		for k, v := c.Seek(seqKey(after + 1)); k != nil && len(recs) < max; k, v = c.Next() {
+			var rec Record
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return fmt.Errorf("stream record %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			recs = append(recs, &rec)
+		}
+		return nil
+	})
+	return recs, err
+}
+
+// Checkpoint is the sequence number of the last record the stream is done with
+// (delivered, filtered out or sent to the DLQ); 0 before the first.
+func (s *Store) Checkpoint() (uint64, error) {
+	var seq uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(metaBucket).Get(checkpointKey); v != nil {
+			seq = binary.BigEndian.Uint64(v)
+		}
+		return nil
+	})
+	return seq, err
+}
+
+// SetCheckpoint records that the stream is done with every record up to seq.
+func (s *Store) SetCheckpoint(seq uint64) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(metaBucket).Put(checkpointKey, seqKey(seq))
+	})
+}
+
+// Setting returns the stored setting name, storing make() the first time,
+// so that the API key and the stream label survive restarts.
+func (s *Store) Setting(name string, make func() string) (string, error) {
+	var value string
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(metaBucket)
+		if v := meta.Get([]byte("setting/" + name)); v != nil {
+			value = string(v)
+			return nil
+		}
+		value = make()
+		return meta.Put([]byte("setting/"+name), []byte(value))
+	})
+	return value, err
+}
+
+// keyOf returns the bucket key of item and its key attributes. Numbers are
+// compared by value as DynamoDB does: "1" and "1.0" are the same key.
+func (s *Store) keyOf(item Item) ([]byte, Item, error) {
+	keys := Item{}
+	var parts []string
+	for _, name := range s.keys {
+		raw, ok := item[name]
+		if !ok {
+			return nil, nil, fmt.Errorf("item has no key attribute %q", name)
+		}
+		var av struct {
+			S *string
+			N *string
+		}
+		if err := json.Unmarshal(raw, &av); err != nil {
+			return nil, nil, fmt.Errorf("key attribute %q: %w", name, err)
+		}
+		switch {
+		case av.S != nil:
+			parts = append(parts, "S", *av.S)
+		case av.N != nil:
+			n, ok := new(big.Rat).SetString(*av.N)
+			if !ok {
+				return nil, nil, fmt.Errorf("key attribute %q: bad number %q", name, *av.N)
+			}
+			parts = append(parts, "N", n.RatString())
+		default:
+			return nil, nil, fmt.Errorf("key attribute %q is neither S nor N: %s", name, raw)
+		}
+		keys[name] = raw
+	}
+	key, err := json.Marshal(parts)
+	return key, keys, err
+}
+
+func seqKey(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(nil, seq)
+}
+
+// eventID is unique per record like DynamoDB's: 32 hex digits.
+func eventID(seq uint64, now time.Time) string {
+	return fmt.Sprintf("%016x%016x", uint64(now.UnixNano()), seq)
+}
+
+// itemSize approximates DynamoDB's size of an item: names plus values.
+func itemSize(item Item) int {
+	n := 0
+	for name, v := range item {
+		n += len(name) + len(v)
+	}
+	return n
+}

@@ -1,0 +1,120 @@
+package local
+
+import (
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func testItem(id, msg string) Item {
+	s, _ := json.Marshal(msg)
+	return Item{
+		"id":      json.RawMessage(`{"S":"` + id + `"}`),
+		"message": json.RawMessage(`{"S":` + string(s) + `}`),
+	}
+}
+
+func openTestStore(t *testing.T, path, view string) *Store {
+	t.Helper()
+	s, err := OpenStore(path, []string{"id"}, view)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestStorePutRecordsAndReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "local.db")
+	s := openTestStore(t, path, "NEW_AND_OLD_IMAGES")
+	now := time.UnixMilli(1700000000123)
+	if _, err := s.Put(testItem("a", "one"), false, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(testItem("b", "two"), false, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(testItem("a", "three"), false, now); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := s.Records(0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.EventName+" "+string(r.Keys["id"])+" new="+string(r.NewImage["message"])+" old="+string(r.OldImage["message"]))
+	}
+	want := []string{
+		`INSERT {"S":"a"} new={"S":"one"} old=`,
+		`INSERT {"S":"b"} new={"S":"two"} old=`,
+		`MODIFY {"S":"a"} new={"S":"three"} old={"S":"one"}`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("records %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("record %d: %s, want %s", i, got[i], want[i])
+		}
+		if recs[i].Seq != uint64(i+1) {
+			t.Errorf("record %d: seq %d", i, recs[i].Seq)
+		}
+	}
+	if err := s.SetCheckpoint(2); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s = openTestStore(t, path, "NEW_AND_OLD_IMAGES")
+	if cp, err := s.Checkpoint(); err != nil || cp != 2 {
+		t.Fatalf("checkpoint after reopen = %d, %v; want 2", cp, err)
+	}
+	recs, err = s.Records(2, 10)
+	if err != nil || len(recs) != 1 || recs[0].Seq != 3 {
+		t.Fatalf("records after 2: %+v, %v", recs, err)
+	}
+	item, err := s.Get(Item{"id": json.RawMessage(`{"S":"a"}`)})
+	if err != nil || string(item["message"]) != `{"S":"three"}` {
+		t.Fatalf("item a = %s, %v", item["message"], err)
+	}
+}
+
+func TestStoreRejectKeepsItem(t *testing.T) {
+	s := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_IMAGE")
+	now := time.Now()
+	if _, err := s.Put(testItem("a", "first"), true, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(testItem("a", "second"), true, now); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("second put: %v, want ErrDuplicate", err)
+	}
+	item, _ := s.Get(Item{"id": json.RawMessage(`{"S":"a"}`)})
+	if string(item["message"]) != `{"S":"first"}` {
+		t.Errorf("stored message %s after rejected write", item["message"])
+	}
+	recs, _ := s.Records(0, 10)
+	if len(recs) != 1 {
+		t.Errorf("%d stream records, want 1 (a rejected write writes none)", len(recs))
+	}
+}
+
+func TestStoreNumberKeysCompareByValue(t *testing.T) {
+	s, err := OpenStore(filepath.Join(t.TempDir(), "local.db"), []string{"n"}, "KEYS_ONLY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Put(Item{"n": json.RawMessage(`{"N":"1.50"}`)}, true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(Item{"n": json.RawMessage(`{"N":"1.5"}`)}, true, time.Now()); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("1.5 after 1.50: %v, want ErrDuplicate", err)
+	}
+	recs, _ := s.Records(0, 10)
+	if len(recs) != 1 || recs[0].NewImage != nil || string(recs[0].Keys["n"]) != `{"N":"1.50"}` {
+		t.Fatalf("KEYS_ONLY record: %+v", recs)
+	}
+}

@@ -1,0 +1,394 @@
+package local
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// Stream delivers the store's stream log to the handler as Lambda's event
+// source mapping does for a DynamoDB stream with one shard: in order, in
+// batches, with the event filter, partial batch responses
+// (ReportBatchItemFailures), bisect on error, retries, a maximum record age,
+// and an on-failure destination (the DLQ file). The checkpoint is stored
+// after each batch, so a restart resumes where delivery stopped and a record
+// is never skipped: at least once, as on AWS.
+type Stream struct {
+	Store        *Store
+	Invoke       func(payload []byte) ([]byte, error)
+	BatchSize    int
+	BatchWindow  time.Duration
+	Events       []string // event names that reach the handler
+	Retries      int      // -1: until the record expires
+	MaxRecordAge time.Duration
+	Region       string
+	SourceARN    string // the stream's ARN, in each record
+	FunctionARN  string
+	DLQ          string        // JSON lines file for records that exhaust their retries
+	Backoff      time.Duration // wait before the first retry; doubles up to maxBackoff
+	Log          io.Writer
+
+	now func() time.Time
+}
+
+const (
+	maxBackoff = 5 * time.Second
+	// maxPayload keeps a batch under Lambda's 6 MB invocation payload.
+	maxPayload = 5 << 20
+	pollEvery  = time.Second
+)
+
+// Run delivers records until ctx is done. An in-flight batch is finished and
+// checkpointed first, so stopping loses nothing.
+func (s *Stream) Run(ctx context.Context) error {
+	if s.now == nil {
+		s.now = time.Now
+	}
+	done, err := s.Store.Checkpoint()
+	if err != nil {
+		return err
+	}
+	limit := s.BatchSize // shrinks while bisecting
+	attempts := 0        // failed attempts of the batch that starts after done
+	for ctx.Err() == nil {
+		batch, end, err := s.nextBatch(done, limit)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			if end > done { // only filtered-out records
+				if err := s.checkpoint(&done, end); err != nil {
+					return err
+				}
+				continue
+			}
+			s.wait(ctx, time.Time{})
+			continue
+		}
+		if attempts == 0 && limit == s.BatchSize && len(batch) < limit && s.BatchWindow > 0 {
+			if until := time.UnixMilli(batch[0].Created).Add(s.BatchWindow); s.now().Before(until) {
+				s.wait(ctx, until)
+				continue
+			}
+		}
+		if expired := s.expired(batch); expired > 0 {
+			if err := s.toDLQ(batch[:expired], "RecordAgeExceeded", attempts, "record older than maxRecordAge"); err != nil {
+				return err
+			}
+			if err := s.checkpoint(&done, batch[expired-1].Seq); err != nil {
+				return err
+			}
+			attempts = 0
+			continue
+		}
+
+		failed, cause := s.deliver(batch)
+		switch {
+		case failed < 0: // success
+			if err := s.checkpoint(&done, end); err != nil {
+				return err
+			}
+			limit, attempts = s.BatchSize, 0
+			continue
+		case failed > 0: // partial success: keep what succeeded, retry from the failure
+			if err := s.checkpoint(&done, batch[failed-1].Seq); err != nil {
+				return err
+			}
+			limit, attempts = len(batch)-failed, 1
+		case len(batch) > 1: // the first record failed: bisect, which costs no retry
+			limit = len(batch) / 2
+		default:
+			attempts++
+		}
+		fmt.Fprintf(s.Log, "stream: batch %s..%s failed: %s\n", seqString(batch[0].Seq), seqString(batch[len(batch)-1].Seq), cause)
+		if len(batch) == 1 && failed == 0 && s.Retries >= 0 && attempts > s.Retries {
+			if err := s.toDLQ(batch, "RetryAttemptsExhausted", attempts, cause); err != nil {
+				return err
+			}
+			if err := s.checkpoint(&done, batch[0].Seq); err != nil {
+				return err
+			}
+			limit, attempts = s.BatchSize, 0
+			continue
+		}
+		s.sleep(ctx, s.backoff(attempts))
+	}
+	return nil
+}
+
+// nextBatch returns up to limit records after done that pass the event filter,
+// and the sequence number of the last record it looked at.
+func (s *Stream) nextBatch(done uint64, limit int) ([]*Record, uint64, error) {
+	var batch []*Record
+	end, size := done, 0
+	for {
+		recs, err := s.Store.Records(end, 1000)
+		if err != nil || len(recs) == 0 {
+			return batch, end, err
+		}
+		for _, r := range recs {
+			if !s.passes(r) {
+				end = r.Seq
+				continue
+			}
+			if len(batch) == limit || (len(batch) > 0 && size+r.SizeBytes > maxPayload) {
+				return batch, end, nil
+			}
+			batch = append(batch, r)
+			size += r.SizeBytes
+			end = r.Seq
+		}
+	}
+}
+
+func (s *Stream) passes(r *Record) bool {
+	for _, e := range s.Events {
+		if e == r.EventName {
+			return true
+		}
+	}
+	return false
+}
+
+// expired counts the records at the head of batch older than MaxRecordAge.
+func (s *Stream) expired(batch []*Record) int {
+	if s.MaxRecordAge <= 0 {
+		return 0
+	}
+	n := 0
+	for n < len(batch) && s.now().Sub(time.UnixMilli(batch[n].Created)) > s.MaxRecordAge {
+		n++
+	}
+	return n
+}
+
+// deliver invokes the handler with batch. It returns -1 when every record
+// succeeded, else the index of the first record to retry and why.
+func (s *Stream) deliver(batch []*Record) (int, string) {
+	payload, err := json.Marshal(eventOf(batch, s.Region, s.SourceARN))
+	if err != nil {
+		return 0, err.Error()
+	}
+	body, err := s.Invoke(payload)
+	if err != nil {
+		return 0, err.Error()
+	}
+	var resp struct {
+		BatchItemFailures []struct {
+			ItemIdentifier *string `json:"itemIdentifier"`
+		} `json:"batchItemFailures"`
+	}
+	if len(body) == 0 || string(body) == "null" {
+		return -1, ""
+	}
+	if err := json.Unmarshal(body, &resp); err != nil {
+		// Lambda ignores a response it cannot read as a batch response.
+		return -1, ""
+	}
+	first := -1
+	for _, f := range resp.BatchItemFailures {
+		i := -1
+		if f.ItemIdentifier != nil {
+			i = indexOf(batch, *f.ItemIdentifier)
+		}
+		if i < 0 {
+			return 0, fmt.Sprintf("batchItemFailures names no record of the batch: %s", body)
+		}
+		if first < 0 || i < first {
+			first = i
+		}
+	}
+	if first >= 0 {
+		return first, "handler reported record " + seqString(batch[first].Seq) + " as failed"
+	}
+	return -1, ""
+}
+
+func indexOf(batch []*Record, id string) int {
+	for i, r := range batch {
+		if seqString(r.Seq) == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *Stream) checkpoint(done *uint64, seq uint64) error {
+	if err := s.Store.SetCheckpoint(seq); err != nil {
+		return fmt.Errorf("stream checkpoint: %w", err)
+	}
+	*done = seq
+	return nil
+}
+
+func (s *Stream) backoff(attempts int) time.Duration {
+	d := s.Backoff
+	for i := 1; i < attempts && d < maxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, maxBackoff)
+}
+
+// wait returns on a new write, at until (if set), on ctx done, or after pollEvery.
+func (s *Stream) wait(ctx context.Context, until time.Time) {
+	d := pollEvery
+	if !until.IsZero() {
+		d = min(d, until.Sub(s.now()))
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-s.Store.Written():
+		if !until.IsZero() { // more records may fill the batch; keep gathering
+			s.wait(ctx, until)
+		}
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+func (s *Stream) sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// toDLQ appends the records to the DLQ file, one JSON line each in the shape
+// of Lambda's on-failure destination message plus the record itself, and
+// prints each one.
+func (s *Stream) toDLQ(recs []*Record, condition string, attempts int, cause string) error {
+	f, err := os.OpenFile(s.DLQ, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("DLQ: %w", err)
+	}
+	now := s.now().UTC()
+	for _, r := range recs {
+		line, err := json.Marshal(dlqMessage{
+			Version:   "1.0",
+			Timestamp: now.Format(time.RFC3339Nano),
+			RequestContext: dlqRequestContext{
+				FunctionARN:            s.FunctionARN,
+				Condition:              condition,
+				ApproximateInvokeCount: attempts + 1,
+			},
+			ResponseContext: dlqResponseContext{FunctionError: cause},
+			BatchInfo: dlqBatchInfo{
+				ShardID:             "shardId-local",
+				StartSequenceNumber: seqString(r.Seq),
+				EndSequenceNumber:   seqString(r.Seq),
+				ArrivalOfFirst:      time.UnixMilli(r.Created).UTC().Format(time.RFC3339Nano),
+				ArrivalOfLast:       time.UnixMilli(r.Created).UTC().Format(time.RFC3339Nano),
+				BatchSize:           1,
+				StreamARN:           s.SourceARN,
+			},
+			Record: recordOf(r, s.Region, s.SourceARN),
+		})
+		if err == nil {
+			_, err = f.Write(append(line, '\n'))
+		}
+		if err != nil {
+			f.Close()
+			return fmt.Errorf("DLQ %s: %w", s.DLQ, err)
+		}
+		fmt.Fprintf(s.Log, "stream: record %s (%s) sent to DLQ %s: %s: %s\n", seqString(r.Seq), r.EventName, s.DLQ, condition, cause)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("DLQ %s: %w", s.DLQ, err)
+	}
+	return f.Close()
+}
+
+type dlqMessage struct {
+	Version         string             `json:"version"`
+	Timestamp       string             `json:"timestamp"`
+	RequestContext  dlqRequestContext  `json:"requestContext"`
+	ResponseContext dlqResponseContext `json:"responseContext"`
+	BatchInfo       dlqBatchInfo       `json:"DDBStreamBatchInfo"`
+	Record          eventRecord        `json:"record"`
+}
+
+type dlqRequestContext struct {
+	FunctionARN            string `json:"functionArn"`
+	Condition              string `json:"condition"`
+	ApproximateInvokeCount int    `json:"approximateInvokeCount"`
+}
+
+type dlqResponseContext struct {
+	FunctionError string `json:"functionError"`
+}
+
+type dlqBatchInfo struct {
+	ShardID             string `json:"shardId"`
+	StartSequenceNumber string `json:"startSequenceNumber"`
+	EndSequenceNumber   string `json:"endSequenceNumber"`
+	ArrivalOfFirst      string `json:"approximateArrivalOfFirstRecord"`
+	ArrivalOfLast       string `json:"approximateArrivalOfLastRecord"`
+	BatchSize           int    `json:"batchSize"`
+	StreamARN           string `json:"streamArn"`
+}
+
+// event is the DynamoDB Streams event exactly as Lambda sends it.
+type event struct {
+	Records []eventRecord `json:"Records"`
+}
+
+type eventRecord struct {
+	EventID        string       `json:"eventID"`
+	EventName      string       `json:"eventName"`
+	EventVersion   string       `json:"eventVersion"`
+	EventSource    string       `json:"eventSource"`
+	AWSRegion      string       `json:"awsRegion"`
+	DynamoDB       streamRecord `json:"dynamodb"`
+	EventSourceARN string       `json:"eventSourceARN"`
+}
+
+type streamRecord struct {
+	ApproximateCreationDateTime int64  `json:"ApproximateCreationDateTime"`
+	Keys                        Item   `json:"Keys"`
+	NewImage                    Item   `json:"NewImage,omitempty"`
+	OldImage                    Item   `json:"OldImage,omitempty"`
+	SequenceNumber              string `json:"SequenceNumber"`
+	SizeBytes                   int    `json:"SizeBytes"`
+	StreamViewType              string `json:"StreamViewType"`
+}
+
+func eventOf(batch []*Record, region, sourceARN string) event {
+	ev := event{Records: make([]eventRecord, len(batch))}
+	for i, r := range batch {
+		ev.Records[i] = recordOf(r, region, sourceARN)
+	}
+	return ev
+}
+
+func recordOf(r *Record, region, sourceARN string) eventRecord {
+	return eventRecord{
+		EventID:      r.EventID,
+		EventName:    r.EventName,
+		EventVersion: "1.1",
+		EventSource:  "aws:dynamodb",
+		AWSRegion:    region,
+		DynamoDB: streamRecord{
+			ApproximateCreationDateTime: r.Created / 1000,
+			Keys:                        r.Keys,
+			NewImage:                    r.NewImage,
+			OldImage:                    r.OldImage,
+			SequenceNumber:              seqString(r.Seq),
+			SizeBytes:                   r.SizeBytes,
+			StreamViewType:              r.View,
+		},
+		EventSourceARN: sourceARN,
+	}
+}
+
+// seqString formats a sequence number as DynamoDB does: a decimal string of
+// 21 digits, growing with each record.
+func seqString(seq uint64) string {
+	return "1" + fmt.Sprintf("%020d", seq)
+}

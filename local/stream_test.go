@@ -1,0 +1,249 @@
+package local
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeHandler processes records in order as the handler runtime does and
+// fails on messages that start with "poison".
+type fakeHandler struct {
+	mu        sync.Mutex
+	processed []string // messages, in the order they succeeded
+	attempts  map[string]int
+	batches   [][]string
+	// wholeBatch fails the whole invocation (a function error) instead of
+	// reporting the failed record.
+	wholeBatch bool
+}
+
+func (h *fakeHandler) invoke(payload []byte) ([]byte, error) {
+	var ev struct {
+		Records []struct {
+			EventName string
+			DynamoDB  struct {
+				NewImage       map[string]struct{ S string }
+				SequenceNumber string
+			} `json:"dynamodb"`
+		}
+	}
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var msgs []string
+	for _, r := range ev.Records {
+		msgs = append(msgs, r.DynamoDB.NewImage["message"].S)
+	}
+	h.batches = append(h.batches, msgs)
+	var done []string
+	for i, r := range ev.Records {
+		msg := msgs[i]
+		if strings.HasPrefix(msg, "poison") {
+			h.attempts[msg]++
+			if h.wholeBatch {
+				return nil, &FunctionError{Type: "Runtime.Error", Message: "poison " + msg}
+			}
+			h.processed = append(h.processed, done...)
+			return []byte(`{"batchItemFailures":[{"itemIdentifier":"` + r.DynamoDB.SequenceNumber + `"}]}`), nil
+		}
+		done = append(done, msg)
+	}
+	h.processed = append(h.processed, done...)
+	return []byte(`{"batchItemFailures":[]}`), nil
+}
+
+func newTestStream(t *testing.T, store *Store, h *fakeHandler) *Stream {
+	return &Stream{
+		Store:     store,
+		Invoke:    h.invoke,
+		BatchSize: 4,
+		Events:    []string{"INSERT", "MODIFY", "REMOVE"},
+		Retries:   3,
+		Region:    "us-east-1",
+		SourceARN: "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x",
+		DLQ:       filepath.Join(t.TempDir(), "dlq.jsonl"),
+		Backoff:   time.Millisecond,
+		Log:       io.Discard,
+	}
+}
+
+// runUntil runs the stream until the checkpoint reaches seq.
+func runUntil(t *testing.T, s *Stream, seq uint64) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		cp, err := s.Store.Checkpoint()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cp >= seq {
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("checkpoint %d after 10s, want %d", cp, seq)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func dlqMessages(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var m struct {
+			RequestContext struct{ Condition string } `json:"requestContext"`
+			Record         struct {
+				DynamoDB struct {
+					NewImage map[string]struct{ S string }
+				} `json:"dynamodb"`
+			} `json:"record"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("DLQ line %s: %v", sc.Bytes(), err)
+		}
+		out = append(out, m.RequestContext.Condition+" "+m.Record.DynamoDB.NewImage["message"].S)
+	}
+	return out
+}
+
+func putMessages(t *testing.T, s *Store, msgs ...string) {
+	t.Helper()
+	for i, m := range msgs {
+		if _, err := s.Put(testItem(fmt.Sprintf("%s-%d", m, i), m), false, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestStreamPoisonRecordGoesToDLQAndTheRestIsDelivered(t *testing.T) {
+	for _, wholeBatch := range []bool{false, true} {
+		t.Run(fmt.Sprintf("wholeBatch=%v", wholeBatch), func(t *testing.T) {
+			store := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_IMAGE")
+			msgs := []string{"m1", "m2", "poison1", "m4", "m5", "m6", "m7", "m8", "m9", "m10"}
+			putMessages(t, store, msgs...)
+			h := &fakeHandler{attempts: map[string]int{}, wholeBatch: wholeBatch}
+			s := newTestStream(t, store, h)
+			runUntil(t, s, uint64(len(msgs)))
+
+			want := []string{"m1", "m2", "m4", "m5", "m6", "m7", "m8", "m9", "m10"}
+			if fmt.Sprint(h.processed) != fmt.Sprint(want) {
+				t.Errorf("processed %v, want each of %v once, in order", h.processed, want)
+			}
+			if h.attempts["poison1"] < s.Retries+1 {
+				t.Errorf("poison1 tried %d times, want at least %d", h.attempts["poison1"], s.Retries+1)
+			}
+			if got := dlqMessages(t, s.DLQ); fmt.Sprint(got) != "[RetryAttemptsExhausted poison1]" {
+				t.Errorf("DLQ %q", got)
+			}
+			for _, b := range h.batches {
+				if len(b) > s.BatchSize {
+					t.Errorf("batch of %d > batch size %d", len(b), s.BatchSize)
+				}
+			}
+		})
+	}
+}
+
+func TestStreamFiltersEvents(t *testing.T) {
+	store := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_IMAGE")
+	now := time.Now()
+	for _, m := range []string{"a1", "b1", "a2"} {
+		if _, err := store.Put(testItem(m[:1], m), false, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := &fakeHandler{attempts: map[string]int{}}
+	s := newTestStream(t, store, h)
+	s.Events = []string{"MODIFY"}
+	runUntil(t, s, 3)
+	if fmt.Sprint(h.processed) != "[a2]" {
+		t.Errorf("processed %v, want only the MODIFY [a2]", h.processed)
+	}
+}
+
+func TestStreamMaxRecordAge(t *testing.T) {
+	store := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_IMAGE")
+	putMessages(t, store, "old1", "old2")
+	h := &fakeHandler{attempts: map[string]int{}}
+	s := newTestStream(t, store, h)
+	s.MaxRecordAge = time.Minute
+	s.now = func() time.Time { return time.Now().Add(2 * time.Minute) }
+	runUntil(t, s, 2)
+	if len(h.processed) != 0 {
+		t.Errorf("expired records delivered: %v", h.processed)
+	}
+	if got := dlqMessages(t, s.DLQ); fmt.Sprint(got) != "[RecordAgeExceeded old1 RecordAgeExceeded old2]" {
+		t.Errorf("DLQ %q", got)
+	}
+}
+
+func TestStreamBatchWindowGathersRecords(t *testing.T) {
+	store := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_IMAGE")
+	h := &fakeHandler{attempts: map[string]int{}}
+	s := newTestStream(t, store, h)
+	s.BatchSize = 10
+	s.BatchWindow = 300 * time.Millisecond
+	go func() {
+		putMessages(t, store, "w1")
+		time.Sleep(50 * time.Millisecond)
+		putMessages(t, store, "w2", "w3")
+	}()
+	runUntil(t, s, 3)
+	if len(h.batches) != 1 || len(h.batches[0]) != 3 {
+		t.Errorf("batches %v, want one batch of the 3 records written within the window", h.batches)
+	}
+}
+
+func TestStreamResumesFromCheckpoint(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "local.db")
+	store := openTestStore(t, path, "NEW_IMAGE")
+	putMessages(t, store, "r1", "r2")
+	h := &fakeHandler{attempts: map[string]int{}}
+	runUntil(t, newTestStream(t, store, h), 2)
+	putMessages(t, store, "r3")
+	h2 := &fakeHandler{attempts: map[string]int{}}
+	runUntil(t, newTestStream(t, store, h2), 3)
+	if fmt.Sprint(h.processed, h2.processed) != "[r1 r2] [r3]" {
+		t.Errorf("first run %v, second run %v", h.processed, h2.processed)
+	}
+}
+
+func TestSequenceNumbersGrowAsStrings(t *testing.T) {
+	prev := ""
+	for _, seq := range []uint64{1, 9, 10, 99, 100, 1 << 40} {
+		s := seqString(seq)
+		if len(s) != 21 || s <= prev {
+			t.Errorf("seqString(%d) = %q after %q", seq, s, prev)
+		}
+		prev = s
+	}
+}

@@ -1,0 +1,312 @@
+// Package output writes generated files into the output folder so that
+// regeneration never destroys anything: the whole new folder is built beside
+// the old one and swapped in (on any error the old folder stays exactly as it
+// was); the user's files in it are carried over; and a new template that
+// would make CloudFormation replace or delete the deployed stack's data is
+// refused unless the user allows it.
+package output
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/stackdiff"
+)
+
+// TemplateName is the generated CloudFormation template, compared by the guard.
+const TemplateName = "template.yaml"
+
+// Options change how Write treats an existing output folder.
+type Options struct {
+	// AllowReplace writes even when deploying the new template would replace
+	// or delete a resource holding data.
+	AllowReplace bool
+}
+
+// RefusedError is returned when the new template would lose the deployed
+// stack's data; nothing was written.
+type RefusedError struct {
+	Dir     string
+	Changes []stackdiff.Change // the destructive ones
+}
+
+func (e *RefusedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "refusing to regenerate %s: deploying the new template would lose data of the deployed stack:\n", e.Dir)
+	for _, c := range e.Changes {
+		fmt.Fprintf(&b, "  %s (%s) is %s", c.LogicalID, c.Type, c.Kind)
+		if len(c.Why) > 0 {
+			fmt.Fprintf(&b, ": %s", strings.Join(c.Why, "; "))
+		}
+		fmt.Fprintf(&b, ".\n    %s.\n", c.Loss)
+	}
+	b.WriteString("Nothing was written. Keep the spec's keys, stream view and names as they are, " +
+		"or, to accept the loss, run again with --allow-replace (see every change with gen diff).")
+	return b.String()
+}
+
+// ExitCode is the exit code of gen for a refused replacement.
+func (e *RefusedError) ExitCode() int { return 3 }
+
+// Write makes dir hold files: generated files are written, files an earlier
+// run generated and gen no longer generates are deleted, and everything else
+// in dir (user-owned files such as the handler's main.go once written, files
+// the user added, build artefacts) is carried over untouched. Files get mode
+// 0644 and folders 0755. On any error dir is exactly as before and nothing
+// is left beside it.
+func Write(dir string, files []streamgen.File, opts Options) error {
+	dir, err := resolve(dir)
+	if err != nil {
+		return err
+	}
+	p, err := makePlan(dir, files)
+	if err != nil {
+		return err
+	}
+	if !opts.AllowReplace {
+		if err := guard(dir, files); err != nil {
+			return err
+		}
+	}
+	parent, base := filepath.Split(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+base+".gen-new-")
+	if err != nil {
+		return err
+	}
+	if err := p.build(tmp); err != nil {
+		return errors.Join(err, os.RemoveAll(tmp))
+	}
+	return swap(tmp, dir, p.exists)
+}
+
+// guard refuses a template whose deployment would lose data.
+func guard(dir string, files []streamgen.File) error {
+	old, err := os.ReadFile(filepath.Join(dir, TemplateName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	changes, err := stackdiff.Templates(old, templateOf(files))
+	if err != nil {
+		return fmt.Errorf("%s: %w; gen cannot tell whether the new template keeps your data (--allow-replace writes anyway)",
+			filepath.Join(dir, TemplateName), err)
+	}
+	var lossy []stackdiff.Change
+	for _, c := range changes {
+		if c.Destructive() {
+			lossy = append(lossy, c)
+		}
+	}
+	if len(lossy) > 0 {
+		return &RefusedError{Dir: dir, Changes: lossy}
+	}
+	return nil
+}
+
+func templateOf(files []streamgen.File) []byte {
+	for _, f := range files {
+		if f.Path == TemplateName {
+			return f.Data
+		}
+	}
+	return nil
+}
+
+// resolve makes dir absolute and follows a symlink to the real folder, which
+// is the one to replace.
+func resolve(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return dir, nil
+	}
+	return real, err
+}
+
+// failAt lets tests inject a failure at a named step ("write PATH",
+// "carry PATH", "backup", "install").
+var failAt = func(step string) error { return nil }
+
+// build fills the empty folder tmp with the planned output.
+func (p *plan) build(tmp string) error {
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	for _, f := range p.write {
+		if err := p.mkdirs(tmp, path.Dir(f.Path), false); err != nil {
+			return err
+		}
+		if err := writeFile(filepath.Join(tmp, filepath.FromSlash(f.Path)), f.Data); err != nil {
+			return err
+		}
+		if err := failAt("write " + f.Path); err != nil {
+			return err
+		}
+	}
+	for _, rel := range p.carry {
+		if err := p.carryOver(tmp, rel); err != nil {
+			return err
+		}
+		if err := failAt("carry " + rel); err != nil {
+			return err
+		}
+	}
+	return syncDirs(tmp)
+}
+
+// mkdirs creates the folder rel of tmp and its parents: 0755, or, for a
+// folder gen only carries over, the mode it has in the old output.
+func (p *plan) mkdirs(tmp, rel string, carried bool) error {
+	if rel == "." {
+		return nil
+	}
+	if err := p.mkdirs(tmp, path.Dir(rel), carried); err != nil {
+		return err
+	}
+	perm := fs.FileMode(0o755)
+	if old, ok := p.perms[rel]; ok && carried {
+		perm = old
+	}
+	full := filepath.Join(tmp, filepath.FromSlash(rel))
+	if err := os.Mkdir(full, perm); errors.Is(err, fs.ErrExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return os.Chmod(full, perm)
+}
+
+func (p *plan) carryOver(tmp, rel string) error {
+	from := filepath.Join(p.dir, filepath.FromSlash(rel))
+	to := filepath.Join(tmp, filepath.FromSlash(rel))
+	if err := p.mkdirs(tmp, path.Dir(rel), true); err != nil {
+		return err
+	}
+	info, err := os.Lstat(from)
+	if err != nil {
+		return err
+	}
+	switch {
+	case info.IsDir():
+		return p.mkdirs(tmp, rel, true)
+	case info.Mode()&fs.ModeSymlink != 0:
+		target, err := os.Readlink(from)
+		if err != nil {
+			return err
+		}
+		return os.Symlink(target, to)
+	}
+	// A hard link keeps the user's file as it is (bytes, mode, times) at no
+	// cost; the old folder goes away, the link stays.
+	if err := os.Link(from, to); err == nil {
+		return nil
+	}
+	return copyFile(from, to, info.Mode().Perm())
+}
+
+func writeFile(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	return closeSynced(f, err, 0o644)
+}
+
+func copyFile(from, to string, perm fs.FileMode) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(dst, src)
+	return closeSynced(dst, err, perm)
+}
+
+// closeSynced sets the mode (the umask may have cut it), flushes the file to
+// disk and closes it, returning the first error.
+func closeSynced(f *os.File, err error, perm fs.FileMode) error {
+	if err == nil {
+		err = f.Chmod(perm)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	return errors.Join(err, f.Close())
+}
+
+// syncDirs flushes every folder of root, so that the names in them are on
+// disk before the swap makes them the output.
+func syncDirs(root string) error {
+	return filepath.WalkDir(root, func(full string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		return syncDir(full)
+	})
+}
+
+func syncDir(name string) error {
+	d, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	return errors.Join(d.Sync(), d.Close())
+}
+
+// swap puts the complete folder tmp in place of dir: dir moves aside, tmp
+// takes its name, the old folder is removed. If tmp cannot take its place,
+// dir moves back. Both renames stay inside one parent folder, so each is
+// atomic.
+func swap(tmp, dir string, exists bool) error {
+	parent := filepath.Dir(dir)
+	if !exists {
+		if err := rename(tmp, dir, "install"); err != nil {
+			return errors.Join(err, os.RemoveAll(tmp))
+		}
+		return syncDir(parent)
+	}
+	old := filepath.Join(parent, strings.Replace(filepath.Base(tmp), ".gen-new-", ".gen-old-", 1))
+	if err := rename(dir, old, "backup"); err != nil {
+		return errors.Join(err, os.RemoveAll(tmp))
+	}
+	if err := rename(tmp, dir, "install"); err != nil {
+		if restoreErr := os.Rename(old, dir); restoreErr != nil {
+			return fmt.Errorf("%w; and moving the previous output back failed too (%v): it is in %s", err, restoreErr, old)
+		}
+		return errors.Join(err, os.RemoveAll(tmp))
+	}
+	if err := syncDir(parent); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("wrote %s, but could not remove the previous output in %s: %w", dir, old, err)
+	}
+	return nil
+}
+
+func rename(from, to, step string) error {
+	if err := failAt(step); err != nil {
+		return err
+	}
+	return os.Rename(from, to)
+}

@@ -1,0 +1,79 @@
+package mapping
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/streamgen/streamgen/spec"
+)
+
+// Messages of the endpoint's answers (the contract's table), the same in the
+// deployed stack's response templates (package vtl) and in `gen local`. They
+// hold no `"`, `\`, `$` or `#`, so JSON and VTL take them as they are.
+const (
+	// MessageInvalidBody starts a 400 for a body the model rejects; the
+	// validator's detail follows after ": ".
+	MessageInvalidBody = "Invalid request body"
+	// MessageDuplicate is the 409 of onDuplicate: reject.
+	MessageDuplicate = "An item with this key already exists"
+	// MessageThrottled is the 429 of the stage throttle or of DynamoDB.
+	MessageThrottled = "Too many requests, retry later"
+	// MessageRejected is the 400 of a body that passed the model but that
+	// DynamoDB refuses.
+	MessageRejected = "The item was refused by the database, for example a number out of its range (1e-130 to 9.99e125, 38 digits)"
+	// MessageInternal is the 500 of any other failed write.
+	MessageInternal = "Internal error, the item was not stored"
+	// MessageUnavailable is the 500 of a failure of API Gateway itself (e.g.
+	// a timeout): the item may or may not be stored.
+	MessageUnavailable = "Internal error, retry later"
+	// MessageMediaType is the 415 of a request that is not application/json.
+	MessageMediaType = "Content-Type must be application/json"
+)
+
+// ServerKeys returns the key fields the server sets: the fields of the 200
+// answer, partition key first.
+func ServerKeys(s *spec.Spec) []*spec.Field {
+	var keys []*spec.Field
+	for _, k := range s.KeyFields() {
+		if k != nil && k.ServerSet() {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// Answer is the body of the 200 answer: a JSON object of the server-set key
+// fields and their values ({} when the body gave every key); strings as JSON
+// strings, requestTimeEpoch as a JSON number.
+func Answer(s *spec.Spec, rc RequestContext) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range ServerKeys(s) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, _ := json.Marshal(k.Name)
+		b.Write(name)
+		b.WriteByte(':')
+		v, err := rc.value(k)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", k.Name, err)
+		}
+		attr := v.(map[string]any)
+		if n, ok := attr["N"]; ok {
+			b.WriteString(n.(string))
+			continue
+		}
+		str, _ := json.Marshal(attr["S"])
+		b.Write(str)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// ErrorAnswer is the body of an error answer: {"message": message}.
+func ErrorAnswer(message string) []byte {
+	b, _ := json.Marshal(map[string]string{"message": message})
+	return b
+}

@@ -1,0 +1,99 @@
+package vtl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/spec"
+)
+
+// IntegrationResponse is one integration response of the PutItem integration.
+// For an AWS integration API Gateway matches SelectionPattern against the
+// HTTP status DynamoDB answered.
+type IntegrationResponse struct {
+	SelectionPattern string // "" for the default response (DynamoDB's 200)
+	StatusCode       string // the method response it selects; the template may override it
+	Template         string // the application/json response mapping template (VTL)
+}
+
+// MethodStatusCodes are the statuses the POST method can answer; each needs a
+// method response with an application/json body.
+var MethodStatusCodes = []string{"200", "400", "409", "429", "500"}
+
+// Responses returns the integration responses of s, default first:
+//   - 200: the server-set key fields, e.g. {"id":"..."}, or {} (mapping.Answer);
+//   - DynamoDB 4xx: by __type, conditional check -> 409, throughput or
+//     throttling -> 429, ValidationException (a body that passed the model but
+//     that DynamoDB refuses) -> 400, anything else -> 500, each with a message
+//     of package mapping and no AWS internals;
+//   - DynamoDB 5xx -> 500.
+func Responses(s *spec.Spec) ([]IntegrationResponse, error) {
+	type key struct{ Name, Value string }
+	var keys []key
+	for _, k := range mapping.ServerKeys(s) {
+		v, ok := serverValues[k.From]
+		if !ok {
+			return nil, fmt.Errorf("%s: unknown source %q", k.Path, k.From)
+		}
+		keys = append(keys, key{k.Name, v.JSON})
+	}
+	messages := struct{ Duplicate, Throttled, Rejected, Internal string }{
+		mapping.MessageDuplicate, mapping.MessageThrottled, mapping.MessageRejected, mapping.MessageInternal,
+	}
+	success, err := execute("success", keys)
+	if err != nil {
+		return nil, err
+	}
+	clientError, err := execute("clientError", messages)
+	if err != nil {
+		return nil, err
+	}
+	serverError, err := execute("serverError", messages)
+	if err != nil {
+		return nil, err
+	}
+	return []IntegrationResponse{
+		{StatusCode: "200", Template: success},
+		{SelectionPattern: `4\d{2}`, StatusCode: "400", Template: clientError},
+		{SelectionPattern: `5\d{2}`, StatusCode: "500", Template: serverError},
+	}, nil
+}
+
+func execute(name string, data any) (string, error) {
+	var b strings.Builder
+	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// GatewayResponse customises an answer API Gateway gives by itself, before or
+// instead of the integration. Its template is NOT Velocity: API Gateway only
+// substitutes variables such as $context.error.messageString in it.
+type GatewayResponse struct {
+	Type       string // the response type, e.g. BAD_REQUEST_BODY
+	StatusCode string // "" keeps the type's own status
+	Template   string // the application/json body
+}
+
+// GatewayResponses are the gateway responses every stack has, so that every
+// answer is application/json with a "message":
+//   - BAD_REQUEST_BODY: the validator's detail (validationErrorString holds
+//     no unescaped double quote, so it sits inside a JSON string);
+//   - THROTTLED and QUOTA_EXCEEDED: 429, as the contract's throttled answer;
+//   - UNSUPPORTED_MEDIA_TYPE: 415, the body is not application/json;
+//   - DEFAULT_4XX: API Gateway's own message, already a JSON string;
+//   - DEFAULT_5XX: 500 for every 5xx API Gateway makes (timeouts too), as the
+//     contract answers any other failure, with a generic message.
+var GatewayResponses = []GatewayResponse{
+	{Type: "BAD_REQUEST_BODY", StatusCode: "400",
+		Template: `{"message":"` + mapping.MessageInvalidBody + `: $context.error.validationErrorString"}`},
+	{Type: "THROTTLED", StatusCode: "429", Template: message(mapping.MessageThrottled)},
+	{Type: "QUOTA_EXCEEDED", StatusCode: "429", Template: message(mapping.MessageThrottled)},
+	{Type: "UNSUPPORTED_MEDIA_TYPE", StatusCode: "415", Template: message(mapping.MessageMediaType)},
+	{Type: "DEFAULT_4XX", Template: `{"message":$context.error.messageString}`},
+	{Type: "DEFAULT_5XX", StatusCode: "500", Template: message(mapping.MessageUnavailable)},
+}
+
+func message(m string) string { return string(mapping.ErrorAnswer(m)) }

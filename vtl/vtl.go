@@ -1,0 +1,264 @@
+// Package vtl writes the API Gateway mapping templates of the stack: the
+// request template that turns a body into a DynamoDB PutItem request, the
+// integration response templates that map DynamoDB's answers to the
+// contract's, and the gateway responses. The rules are package mapping's; Go
+// here decides how each attribute is written and templates/*.vtl.tmpl spell it.
+//
+// The request template is valid Velocity 1.7 and compact: no per-field
+// boilerplate beyond one presence test. It reads strings, booleans and string
+// sets with $input.json (a JSON literal, byte for byte), numbers as the text
+// $input.json gives inside a JSON string, and tests presence with containsKey
+// on the map $input.path returns, because $input.path('$.s') == "" cannot tell
+// an absent field from an empty string. Text the generator writes (defaults,
+// names) never holds a literal $ or #: in JSON strings they are \u0024, \u0023.
+package vtl
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/spec"
+	"github.com/streamgen/streamgen/templates"
+)
+
+var tmpl = template.Must(template.New("vtl").Delims("<<", ">>").
+	ParseFS(templates.FS, "request.vtl.tmpl", "responses.vtl.tmpl"))
+
+// Request returns the request mapping template of s.
+//
+// tableName is written as the TableName JSON string (JSON-escaped, $ and # kept).
+// The stack passes "${Table}" (its table's logical ID) and wraps the whole text
+// in Fn::Sub: the template holds no other "${", so Sub changes nothing else.
+// Tests and `gen local` may pass a plain table name.
+func Request(s *spec.Spec, tableName string) (string, error) {
+	item, err := newObject(s.Fields, "$", 0)
+	if err != nil {
+		return "", err
+	}
+	table, _ := json.Marshal(tableName)
+	view := requestView{Table: string(table[1 : len(table)-1]), Item: item}
+	if s.Table.OnDuplicate == spec.Reject {
+		view.Condition = `"ConditionExpression":` + jsonString(mapping.ConditionExpression) +
+			`,"ExpressionAttributeNames":{` + jsonString(mapping.KeyPlaceholder) + ":" + jsonString(s.Table.PartitionKey) + "}"
+	}
+	var b strings.Builder
+	if err := tmpl.ExecuteTemplate(&b, "request", view); err != nil {
+		return "", err
+	}
+	out := b.String()
+	if strings.Count(out, "${") != strings.Count(tableName, "${") {
+		return "", fmt.Errorf("request template: a \"${\" besides the table name would break Fn::Sub")
+	}
+	return out, nil
+}
+
+// requestView is what templates/request.vtl.tmpl spells.
+type requestView struct {
+	Table     string  // JSON string content of the table name
+	Item      *object // the item's attributes, from the body's root $o0
+	Condition string  // JSON members of the duplicate check, "" for overwrite
+}
+
+// object is the attributes of an item or of an M value. Its body JSON object
+// is in the Velocity variable Var, set from Path.
+type object struct {
+	Var   string // e.g. "$o1"
+	Sep   string // separator variable when no attribute is always written, else ""
+	Attrs []attr // always-written attributes first, so they carry the commas
+}
+
+// attr is how one attribute is written. How is one of:
+// "required" (from the body), "server" (Literal, from $context),
+// "default" (from the body when Test holds, else the Literal default),
+// "optional" (from the body when Test holds, else absent).
+type attr struct {
+	How     string
+	Name    string
+	Lead    string // written before the attribute: "", "," or the separator variable
+	After   string // written after it: sets the separator variable to "," in separator mode
+	Test    string // presence test in the body, e.g. $o0.containsKey("name")
+	Value   *value // how the body's value is read
+	Literal string // DynamoDB JSON of the default, or the server-set expression
+}
+
+// value reads one body value at JSONPath Path as attribute type Type.
+type value struct {
+	Type   string  // S N BOOL SS NS L M
+	Path   string  // JSONPath, inside a Velocity "string": $ followed by a name is a variable
+	Index  string  // L: the variable holding the element's index
+	Items  *value  // L: the elements
+	Object *object // M: the attributes
+}
+
+var fieldName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func newObject(fields []*spec.Field, path string, depth int) (*object, error) {
+	o := &object{Var: fmt.Sprintf("$o%d", depth)}
+	var always, optional []attr
+	for _, f := range fields {
+		if !fieldName.MatchString(f.Name) {
+			return nil, fmt.Errorf("%s: field name %q cannot be written into a template", f.Path, f.Name)
+		}
+		a := attr{Name: f.Name, Test: fmt.Sprintf(`%s.containsKey("%s")`, o.Var, f.Name)}
+		var err error
+		switch {
+		case f.ServerSet():
+			a.How = "server"
+			a.Literal, err = serverExpression(f)
+		default:
+			a.Value, err = newValue(f, path+"."+f.Name, depth+1)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Path, err)
+		}
+		switch {
+		case a.How == "server":
+		case f.Default != nil:
+			a.How = "default"
+			attrValue, err := mapping.Attribute(f, f.Default, serverRef)
+			if err != nil {
+				return nil, fmt.Errorf("%s: default: %w", f.Path, err)
+			}
+			a.Literal = literal(attrValue)
+		case f.Required:
+			a.How = "required"
+		default:
+			a.How = "optional"
+		}
+		if a.How == "optional" {
+			optional = append(optional, a)
+		} else {
+			always = append(always, a)
+		}
+	}
+	o.Attrs = append(always, optional...)
+	if len(always) == 0 && len(optional) > 0 {
+		o.Sep = fmt.Sprintf("$s%d", depth)
+	}
+	for i := range o.Attrs {
+		switch {
+		case o.Sep != "":
+			o.Attrs[i].Lead, o.Attrs[i].After = o.Sep, fmt.Sprintf(`#set(%s=",")`, o.Sep)
+		case i > 0:
+			o.Attrs[i].Lead = ","
+		}
+	}
+	return o, nil
+}
+
+func newValue(f *spec.Field, path string, depth int) (*value, error) {
+	v := &value{Type: f.Type.AttributeType(), Path: path}
+	switch f.Type {
+	case spec.List:
+		if f.Items == nil {
+			return nil, fmt.Errorf("list without items")
+		}
+		v.Index = fmt.Sprintf("$i%d", depth)
+		items, err := newValue(f.Items, path+"["+v.Index+"]", depth+1)
+		if err != nil {
+			return nil, err
+		}
+		v.Items = items
+	case spec.Object:
+		o, err := newObject(f.Fields, path, depth)
+		if err != nil {
+			return nil, err
+		}
+		v.Object = o
+	case spec.String, spec.Number, spec.Integer, spec.Boolean, spec.StringSet, spec.NumberSet:
+	default:
+		return nil, fmt.Errorf("unknown type %q", f.Type)
+	}
+	return v, nil
+}
+
+// contextValue is a piece of VTL written as it is into a literal.
+type contextValue string
+
+// Server-set values as VTL. The user agent is client text: escapeJavaScript
+// makes it a valid JSON string body once its \' are turned back into ',
+// and $! renders a missing header as "".
+var serverValues = map[spec.Source]struct{ Attr, JSON string }{
+	spec.FromRequestID:        {`{"S":"$context.requestId"}`, `"$context.requestId"`},
+	spec.FromRequestTimeEpoch: {`{"N":"$context.requestTimeEpoch"}`, `$context.requestTimeEpoch`},
+	spec.FromSourceIP:         {`{"S":"$context.identity.sourceIp"}`, `"$context.identity.sourceIp"`},
+	spec.FromUserAgent:        {`{"S":"` + userAgent + `"}`, `"` + userAgent + `"`},
+}
+
+const userAgent = `$util.escapeJavaScript("$!context.identity.userAgent").replaceAll("\\'","'")`
+
+// serverRef is the mapping.ServerValue of the template: the VTL expression.
+func serverRef(f *spec.Field) (any, error) {
+	s, err := serverExpression(f)
+	return contextValue(s), err
+}
+
+func serverExpression(f *spec.Field) (string, error) {
+	v, ok := serverValues[f.From]
+	if !ok {
+		return "", fmt.Errorf("unknown source %q", f.From)
+	}
+	return v.Attr, nil
+}
+
+// literal writes a DynamoDB JSON value (from mapping.Attribute) as template
+// text: JSON with $ and # escaped in strings, so Velocity leaves it alone.
+func literal(v any) string {
+	var b strings.Builder
+	writeLiteral(&b, v)
+	return b.String()
+}
+
+func writeLiteral(b *strings.Builder, v any) {
+	switch v := v.(type) {
+	case contextValue:
+		b.WriteString(string(v))
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(jsonString(k))
+			b.WriteByte(':')
+			writeLiteral(b, v[k])
+		}
+		b.WriteByte('}')
+	case []any:
+		b.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeLiteral(b, e)
+		}
+		b.WriteByte(']')
+	case string:
+		b.WriteString(jsonString(v))
+	case bool:
+		fmt.Fprint(b, v)
+	default:
+		panic(fmt.Sprintf("vtl: literal of %T", v)) // mapping.Attribute returns only the types above
+	}
+}
+
+// jsonString is s as a JSON string literal that Velocity copies unchanged.
+func jsonString(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	out := strings.TrimSuffix(b.String(), "\n")
+	return strings.NewReplacer("$", `\u0024`, "#", `\u0023`).Replace(out)
+}

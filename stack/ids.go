@@ -56,8 +56,10 @@ func (i ids) GatewayResponse(typ string) string {
 
 // Deployment changes with the API's definition: CloudFormation creates a new
 // deployment only for a new logical ID, and without one the stage would keep
-// serving the old methods and templates.
-func (i ids) Deployment(apiHash string) string { return i.prefix + "Deployment" + apiHash }
+// serving the old methods and templates. The name sorts after the methods'
+// names because moto's change sets create resources in name order and
+// ignore DependsOn (CloudFormation itself follows DependsOn).
+func (i ids) Deployment(apiHash string) string { return i.prefix + "StageDeployment" + apiHash }
 
 // pascal turns "my-stream_2" into "MyStream2": logical IDs are alphanumeric.
 func pascal(s string) string {

@@ -1,0 +1,85 @@
+// Package gocode generates the Go code of a spec's stream handler: the item's
+// types and their decoders (handler/item_gen.go, regenerated every time) and
+// the user's process function (handler/main.go, written only when absent).
+// The generated code runs on the runtime library in package handler.
+//
+// gocode returns its own File type rather than streamgen.File because the
+// root package streamgen imports gocode; streamgen.Generate converts them.
+package gocode
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"text/template"
+
+	"github.com/streamgen/streamgen/spec"
+	"github.com/streamgen/streamgen/templates"
+)
+
+// File is one generated file, as streamgen.File.
+type File struct {
+	Path      string // slash-separated, relative to the output folder
+	Data      []byte
+	UserOwned bool // written only when absent
+}
+
+var tmpl = template.Must(template.ParseFS(templates.FS, "item_gen.go.tmpl", "handler_main.go.tmpl"))
+
+// Generate returns handler/item_gen.go and handler/main.go for s.
+func Generate(s *spec.Spec) ([]File, error) {
+	item, err := Item(s, "main", true)
+	if err != nil {
+		return nil, err
+	}
+	main, err := render("handler_main.go.tmpl", newMainFile(s))
+	if err != nil {
+		return nil, err
+	}
+	return []File{
+		{Path: "handler/item_gen.go", Data: item},
+		{Path: "handler/main.go", Data: main, UserOwned: true},
+	}, nil
+}
+
+// Item returns the item_gen.go source for s in package pkg; withMain adds
+// the func main that starts the Lambda handler. Without it the package only
+// decodes, as benchmarks and tests of other packages need.
+func Item(s *spec.Spec, pkg string, withMain bool) ([]byte, error) {
+	f, err := newItemFile(s, pkg, withMain)
+	if err != nil {
+		return nil, err
+	}
+	return render("item_gen.go.tmpl", f)
+}
+
+// mainFile is what handler_main.go.tmpl needs.
+type mainFile struct {
+	Name                         string
+	LogMessage, LogKey, LogValue string // Go literals and expression
+}
+
+// newMainFile logs what the stream view carries: the new item as the seed
+// does, else the old item, else the keys.
+func newMainFile(s *spec.Spec) mainFile {
+	m := mainFile{Name: s.Name, LogMessage: `"item saved"`, LogKey: `"item"`, LogValue: "rec.NewImage"}
+	switch s.Stream.View {
+	case "OLD_IMAGE":
+		m.LogMessage, m.LogValue = `"item changed"`, "rec.OldImage"
+	case "KEYS_ONLY":
+		m.LogMessage, m.LogKey, m.LogValue = `"item changed"`, `"keys"`, "rec.Keys"
+	}
+	return m
+}
+
+func render(name string, data any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("gocode: %s: %w", name, err)
+	}
+	src, err := format.Source(buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("gocode: %s: generated code does not parse: %w\n%s", name, err, buf.Bytes())
+	}
+	return src, nil
+}

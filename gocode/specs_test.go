@@ -17,9 +17,9 @@ func field(name string, t spec.Type, opts ...func(*spec.Field)) *spec.Field {
 	return f
 }
 
-func required(f *spec.Field)             { f.Required = true }
+func required(f *spec.Field)               { f.Required = true }
 func from(s spec.Source) func(*spec.Field) { return func(f *spec.Field) { f.From = s } }
-func def(v any) func(*spec.Field)         { return func(f *spec.Field) { f.Default = v } }
+func def(v any) func(*spec.Field)          { return func(f *spec.Field) { f.Default = v } }
 func items(it *spec.Field) func(*spec.Field) {
 	return func(f *spec.Field) { f.Items = it }
 }

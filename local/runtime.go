@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -57,6 +58,7 @@ type process struct {
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when the process has exited
 	err    error         // why it exited, set before exited is closed
+	served atomic.Bool   // it took an invocation
 }
 
 // FunctionError is a failed invocation: the handler returned an error,
@@ -112,10 +114,6 @@ func (f *Function) Stop() {
 func (f *Function) Invoke(payload []byte) ([]byte, error) {
 	f.invokeMu.Lock()
 	defer f.invokeMu.Unlock()
-	p, err := f.running()
-	if err != nil {
-		return nil, err
-	}
 	f.mu.Lock()
 	f.requests++
 	inv := &invocation{
@@ -125,34 +123,46 @@ func (f *Function) Invoke(payload []byte) ([]byte, error) {
 		done:     make(chan invokeResult, 1),
 	}
 	f.mu.Unlock()
-	f.queue <- inv
 	timer := time.NewTimer(f.Timeout)
 	defer timer.Stop()
-	select {
-	case r := <-inv.done:
-		f.finish(inv)
-		return r.body, r.err
-	case <-p.exited:
-		f.finish(inv)
-		f.mu.Lock()
-		msg := f.initError
-		f.initError = ""
-		f.mu.Unlock()
-		if msg == "" {
-			msg = fmt.Sprintf("Runtime exited: %v", p.err)
+	for {
+		p, err := f.running()
+		if err != nil {
+			return nil, err
 		}
-		return nil, &FunctionError{Type: "Runtime.ExitError", Message: msg}
-	case <-timer.C:
-		stopProcess(p)
-		f.finish(inv)
-		return nil, &FunctionError{Type: "Sandbox.Timedout", Message: fmt.Sprintf("Task timed out after %s", f.Timeout)}
+		f.queue <- inv
+		select {
+		case r := <-inv.done:
+			f.finish(inv)
+			return r.body, r.err
+		case <-p.exited:
+			pickedUp := f.finish(inv)
+			// A process that served before and stopped between invocations
+			// (a handler exits after a panic) gets a fresh one, as on Lambda.
+			if !pickedUp && p.served.Load() {
+				continue
+			}
+			f.mu.Lock()
+			msg := f.initError
+			f.initError = ""
+			f.mu.Unlock()
+			if msg == "" {
+				msg = fmt.Sprintf("Runtime exited: %v", p.err)
+			}
+			return nil, &FunctionError{Type: "Runtime.ExitError", Message: msg}
+		case <-timer.C:
+			stopProcess(p)
+			f.finish(inv)
+			return nil, &FunctionError{Type: "Sandbox.Timedout", Message: fmt.Sprintf("Task timed out after %s", f.Timeout)}
+		}
 	}
 }
 
-// finish forgets inv, whether or not the runtime picked it up.
-func (f *Function) finish(inv *invocation) {
+// finish forgets inv and reports whether the runtime had picked it up.
+func (f *Function) finish(inv *invocation) bool {
 	select {
 	case <-f.queue:
+		return false
 	default:
 	}
 	f.mu.Lock()
@@ -160,6 +170,7 @@ func (f *Function) finish(inv *invocation) {
 		f.current = nil
 	}
 	f.mu.Unlock()
+	return true
 }
 
 // running returns the handler process, starting a new one if the last exited.
@@ -266,6 +277,7 @@ func (f *Function) next(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.current = inv
+	f.proc.served.Store(true)
 	f.mu.Unlock()
 	h := w.Header()
 	h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)

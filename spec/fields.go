@@ -72,7 +72,16 @@ func (p *parser) field(key, n *yaml.Node, path string, depth int, isItems bool) 
 		return nil
 	}
 	f := &Field{Path: path, Pos: Pos{Line: key.Line, Col: key.Column}}
+	before := len(p.errs)
+	defer func() {
+		if len(p.errs) > before {
+			p.broken[f] = true
+		}
+	}()
 	e, ok := m["type"]
+	if !ok && p.suggested[path+" type"] {
+		return f
+	}
 	if !ok {
 		p.errorf(key, path, "missing required key \"type\" (one of %s)", strings.Join(types, ", "))
 		return f
@@ -94,7 +103,7 @@ func (p *parser) field(key, n *yaml.Node, path string, depth int, isItems bool) 
 			continue
 		}
 		if allowed, limited := fits[k]; limited && !typeIn(f.Type, allowed) {
-			p.errorf(e.key, path, "%s applies to %s fields, not to a %s field", k, typeList(allowed), f.Type)
+			p.errorf(e.key, path, "%s applies to %s fields, not to %s field", k, typeList(allowed), withArticle(string(f.Type)))
 			fit = false
 		}
 		if isItems && (k == "required" || k == "default" || k == "from") {
@@ -148,13 +157,13 @@ func (p *parser) field(key, n *yaml.Node, path string, depth int, isItems bool) 
 // from reads a server-set field's source and rejects body constraints on
 // it. It reports whether the field can be read further.
 func (p *parser) from(f *Field, e entry, path string, m map[string]entry) bool {
-	v, ok := p.oneOf(e.value, join(path, "from"), "source", sources, map[string]string{"requesttime": "requestTimeEpoch", "ip": "sourceIp", "useragent": "userAgent"})
+	v, ok := p.oneOf(e.value, join(path, "from"), "from source", sources, map[string]string{"requesttime": "requestTimeEpoch", "ip": "sourceIp", "useragent": "userAgent"})
 	if !ok {
 		return false
 	}
 	f.From = Source(v)
 	if allowed := sourceTypes[f.From]; !typeIn(f.Type, allowed) {
-		p.errorf(e.value, join(path, "from"), "%s gives a %s value; the field's type must be %s, not %s", v, allowed[0], typeList(allowed), f.Type)
+		p.errorf(e.value, join(path, "from"), "from: %s needs a field of type %s, not %s", v, typeList(allowed), f.Type)
 	}
 	ok = true
 	for _, k := range []string{"required", "default", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum"} {
@@ -281,6 +290,14 @@ func typeIn(t Type, list []Type) bool {
 		}
 	}
 	return false
+}
+
+// withArticle puts "a" or "an" before a word.
+func withArticle(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }
 
 func typeList(list []Type) string {

@@ -15,6 +15,12 @@ type parser struct {
 	file     string
 	errs     Errors
 	patterns map[*Field]*regexp.Regexp // compiled patterns, to check defaults and enums
+	// suggested holds path+" "+key for each known key a misspelt key was
+	// taken for, so that the key is not also reported missing.
+	suggested map[string]bool
+	// broken holds fields with errors, so that rules about them (keys, ttl)
+	// do not add errors that follow from the first.
+	broken map[*Field]bool
 }
 
 func (p *parser) errorf(n *yaml.Node, path, format string, args ...any) {
@@ -84,6 +90,12 @@ func (p *parser) block(n *yaml.Node, path string, known []string) map[string]ent
 	for _, e := range p.entries(n, path) {
 		if !contains(known, e.key.Value) {
 			p.errorf(e.key, path, "%s", unknownKey(e.key.Value, known))
+			if s := suggest(e.key.Value, known); s != "" {
+				if p.suggested == nil {
+					p.suggested = map[string]bool{}
+				}
+				p.suggested[path+" "+s] = true
+			}
 			continue
 		}
 		out[e.key.Value] = e
@@ -94,7 +106,7 @@ func (p *parser) block(n *yaml.Node, path string, known []string) map[string]ent
 // require reports each key of names missing from m; at is the mapping's own key.
 func (p *parser) require(m map[string]entry, at *yaml.Node, path string, names ...string) {
 	for _, name := range names {
-		if _, ok := m[name]; !ok {
+		if _, ok := m[name]; !ok && !p.suggested[path+" "+name] {
 			p.errorf(at, path, "missing required key %q", name)
 		}
 	}

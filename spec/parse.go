@@ -35,7 +35,7 @@ var (
 // Parse reads the spec in src, named file in messages. On any problem it
 // returns nil and an Errors value listing every problem found, in file order.
 func Parse(file string, src []byte) (*Spec, error) {
-	p := &parser{file: file}
+	p := &parser{file: file, broken: map[*Field]bool{}}
 	root := p.document(src)
 	if root == nil {
 		return nil, p.sorted()
@@ -195,7 +195,7 @@ func (p *parser) api(e entry) API {
 		}
 	}
 	if e, ok := m["auth"]; ok {
-		if v, ok := p.oneOf(e.value, "api.auth", "auth", auths, map[string]string{"apikey": "api_key", "api-key": "api_key", "aws_iam": "iam"}); ok {
+		if v, ok := p.oneOf(e.value, "api.auth", "auth mode", auths, map[string]string{"apikey": "api_key", "api-key": "api_key", "aws_iam": "iam"}); ok {
 			a.Auth = Auth(v)
 		}
 	}
@@ -341,7 +341,7 @@ func (p *parser) table(e entry, s *Spec) Table {
 		}
 	}
 	if e, ok := m["onDuplicate"]; ok {
-		if v, ok := p.oneOf(e.value, path+".onDuplicate", "onDuplicate choice", onDuplicates, map[string]string{"replace": "overwrite", "error": "reject", "fail": "reject"}); ok {
+		if v, ok := p.oneOf(e.value, path+".onDuplicate", "onDuplicate value", onDuplicates, map[string]string{"replace": "overwrite", "error": "reject", "fail": "reject"}); ok {
 			t.OnDuplicate = OnDuplicate(v)
 		}
 	}
@@ -381,7 +381,7 @@ func (p *parser) topField(n *yaml.Node, path, name string, s *Spec) *Field {
 // integer field that the server sets or the body must give.
 func (p *parser) keyField(n *yaml.Node, path, name string, s *Spec) {
 	f := p.topField(n, path, name, s)
-	if f == nil || f.Type == "" {
+	if f == nil || p.broken[f] {
 		return
 	}
 	switch {
@@ -417,7 +417,7 @@ func (p *parser) ttlField(n *yaml.Node, name string, t Table, s *Spec) {
 		}
 		return
 	}
-	if f.Type == "" {
+	if p.broken[f] {
 		return
 	}
 	switch {

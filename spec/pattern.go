@@ -61,12 +61,17 @@ func patternProblems(pattern string) []string {
 				return problems // the rest is literal text in Go: scanning on would mislead
 			case e == 'p' || e == 'P':
 				report(`\p`, i-1, `Unicode classes \%c are not ECMA 262 (without the u flag); write an explicit class such as [A-Za-z]`, e)
+				if next(i+1) == '{' {
+					for i < len(rs) && rs[i] != '}' {
+						i++
+					}
+				}
 			case e == 'a':
 				report(`\a`, i-1, `\a is not ECMA 262; write \x07`)
 			case e == 'x' && next(i+1) == '{':
 				report(`\x{`, i-1, `\x{...} is not ECMA 262; write \xHH for up to \xFF, or the character itself`)
 			case e >= '0' && e <= '9':
-				report(`\0`, i-1, `\%c is an octal escape in Go but a back-reference in ECMA 262; write \xHH`, e)
+				report(`\0`, i-1, `\%c: octal escapes are read differently by ECMA 262 engines; write \xHH`, e)
 			case e == 'b' && inClass:
 				report(`[\b]`, i-1, `\b inside [...] is a backspace in ECMA 262 but not in Go; write \x08`)
 			}
@@ -100,7 +105,11 @@ func patternProblems(pattern string) []string {
 			case 'P', '<':
 				report("(?P<", i, "named groups are not supported by every ECMA 262 engine; write a plain group (...)")
 			default:
-				report("(?i", i, "inline flags like (?i) are not ECMA 262; spell the alternatives out, e.g. [Aa] for a case-insensitive a")
+				flags := string(rs[i:])
+				if end := strings.IndexAny(flags, ":)"); end >= 0 {
+					flags = flags[:end] + ")"
+				}
+				report("(?i", i, "inline flags %s are not ECMA 262; spell the pattern out, e.g. [Aa] for a case-insensitive a", flags)
 			}
 		case '.':
 			report(".", i, `"." matches \r, U+2028 and U+2029 in Go but not in ECMA 262; write [^\n] (any character but a newline) or an explicit class`)
@@ -145,6 +154,8 @@ func goRegexpError(err error) string {
 	switch {
 	case strings.Contains(msg, "(?=") || strings.Contains(msg, "(?!") || strings.Contains(msg, "(?<=") || strings.Contains(msg, "(?<!"):
 		hint = "; look-ahead and look-behind are not supported by RE2"
+	case strings.Contains(msg, "`\\1") || strings.Contains(msg, "`\\2") || strings.Contains(msg, "`\\3"):
+		hint = "; back-references are not supported by RE2"
 	case strings.Contains(msg, `\u`):
 		hint = "; write the character itself instead of \\u"
 	}

@@ -46,25 +46,31 @@ func suggest(word string, candidates []string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
+// editDistance is the optimal string alignment distance between a and b, in
+// bytes: insertions, deletions, substitutions and swaps of neighbours cost 1.
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	rows := make([][]int, len(a)+1)
+	for i := range rows {
+		rows[i] = make([]int, len(b)+1)
+		rows[i][0] = i
+	}
+	for j := range rows[0] {
+		rows[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d := min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d = min(d, rows[i-2][j-2]+1)
+			}
+			rows[i][j] = d
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return rows[len(a)][len(b)]
 }
 
 // unknownKey is the message for a key the grammar does not have at this place.
@@ -78,10 +84,10 @@ func unknownKey(key string, known []string) string {
 // notOneOf is the message for a value outside a fixed set, e.g. an unknown type.
 func notOneOf(what, value string, allowed []string, aliases map[string]string) string {
 	if s, ok := aliases[strings.ToLower(value)]; ok {
-		return fmt.Sprintf("%q is not a %s; did you mean %q?", value, what, s)
+		return fmt.Sprintf("unknown %s %q; did you mean %q?", what, value, s)
 	}
 	if s := suggest(value, allowed); s != "" {
-		return fmt.Sprintf("%q is not a %s; did you mean %q?", value, what, s)
+		return fmt.Sprintf("unknown %s %q; did you mean %q?", what, value, s)
 	}
-	return fmt.Sprintf("%q is not a %s; use one of %s", value, what, strings.Join(allowed, ", "))
+	return fmt.Sprintf("unknown %s %q; use one of %s", what, value, strings.Join(allowed, ", "))
 }

@@ -2,7 +2,9 @@ package spec
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -38,7 +40,7 @@ func (p *parser) value(f *Field, n *yaml.Node, path string, useEnum bool) (any, 
 		return nil, false
 	}
 	if useEnum && f.Enum != nil && indexOf(f.Enum, v) < 0 {
-		p.errorf(n, path, "%s is not one of the enum values", n.Value)
+		p.errorf(n, path, "%s is not one of the enum values %s", n.Value, enumText(f.Enum))
 		return nil, false
 	}
 	return v, true
@@ -195,4 +197,13 @@ func (p *parser) objectValue(f *Field, n *yaml.Node, path string) (*ObjectValue,
 		}
 	}
 	return obj, ok
+}
+
+// enumText shows enum values as in the spec: [a, b, 1.5].
+func enumText(values []any) string {
+	texts := make([]string, len(values))
+	for i, v := range values {
+		texts[i] = fmt.Sprint(v)
+	}
+	return "[" + strings.Join(texts, ", ") + "]"
 }

@@ -113,7 +113,12 @@ func removed(id string, old resource) Change {
 			c.Loss = "CloudFormation deletes the table and every item in it; records of its stream not yet processed are lost"
 		}
 	case queueType:
-		c.Loss = "CloudFormation deletes the dead-letter queue and the failed stream records it holds"
+		if old.Attributes["DeletionPolicy"] == "Retain" {
+			c.Loss = "CloudFormation keeps the dead-letter queue (DeletionPolicy: Retain) with the failed stream records it holds, " +
+				"but it leaves the stack: orphaned, and later failures go elsewhere"
+		} else {
+			c.Loss = "CloudFormation deletes the dead-letter queue and the failed stream records it holds"
+		}
 	}
 	return c
 }
@@ -137,7 +142,12 @@ func changed(id string, old, new resource) (Change, bool) {
 		tableChange(&c, old, new)
 	case queueType:
 		if c.Kind == Replaced {
-			c.Loss = "CloudFormation creates a new, empty dead-letter queue and deletes the old one with the failed stream records it holds"
+			c.Loss = "CloudFormation creates a new, empty dead-letter queue and moves the stream's failures to it; "
+			if old.Attributes["UpdateReplacePolicy"] == "Retain" {
+				c.Loss += "the old queue and the failed stream records it holds are kept (UpdateReplacePolicy: Retain) but orphaned outside the stack"
+			} else {
+				c.Loss += "the old queue is deleted with the failed stream records it holds"
+			}
 		}
 	}
 	return c, true

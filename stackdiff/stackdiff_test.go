@@ -211,3 +211,15 @@ func TestBadTemplates(t *testing.T) {
 		}
 	}
 }
+
+func TestRetainedQueue(t *testing.T) {
+	old := edit(t, "    Type: AWS::SQS::Queue\n", "    Type: AWS::SQS::Queue\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n")
+	changes := diff(t, old, strings.Replace(old, "StreamerDeadLetterQueue:", "OtherQueue:", 1))
+	if len(changes) != 2 || changes[1].Kind != Removed || !strings.Contains(changes[1].Loss, "orphaned") {
+		t.Fatalf("removed: %+v", changes)
+	}
+	changes = diff(t, old, strings.Replace(old, "MessageRetentionPeriod: 1209600", "MessageRetentionPeriod: 1209600\n      QueueName: q", 1))
+	if len(changes) != 1 || changes[0].Kind != Replaced || !strings.Contains(changes[0].Loss, "kept (UpdateReplacePolicy: Retain) but orphaned") {
+		t.Fatalf("replaced: %+v", changes)
+	}
+}

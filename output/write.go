@@ -66,6 +66,9 @@ func Write(dir string, files []streamgen.File, opts Options) error {
 	if err != nil {
 		return err
 	}
+	if err := checkInterrupted(dir); err != nil {
+		return err
+	}
 	p, err := makePlan(dir, files)
 	if err != nil {
 		return err
@@ -87,6 +90,21 @@ func Write(dir string, files []streamgen.File, opts Options) error {
 		return errors.Join(err, os.RemoveAll(tmp))
 	}
 	return swap(tmp, dir, p.exists)
+}
+
+// checkInterrupted stops when a gen killed between the two renames of the
+// swap left dir missing and its previous output aside: writing now would
+// hide the only copy of the user's files.
+func checkInterrupted(dir string) error {
+	if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	aside, err := filepath.Glob(filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".gen-old-*"))
+	if err != nil || len(aside) == 0 {
+		return err
+	}
+	return fmt.Errorf("%s is missing and an interrupted gen left the previous output in %s: move it back (mv %s %s), then run gen again",
+		dir, aside[0], aside[0], dir)
 }
 
 // guard refuses a template whose deployment would lose data.

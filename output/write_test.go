@@ -369,3 +369,18 @@ func TestBadPaths(t *testing.T) {
 		}
 	}
 }
+
+func TestOutputLeftAsideByAKilledGen(t *testing.T) {
+	parent, dir := userEdited(t)
+	aside := filepath.Join(parent, ".out.gen-old-123")
+	if err := os.Rename(dir, aside); err != nil {
+		t.Fatal(err)
+	}
+	err := Write(dir, generation("id", 256), Options{})
+	if err == nil || !strings.Contains(err.Error(), "mv "+aside+" "+dir) {
+		t.Fatalf("error %v", err)
+	}
+	if got := names(t, parent); !reflect.DeepEqual(got, []string{".out.gen-old-123"}) {
+		t.Errorf("wrote beside it: %v", got)
+	}
+}

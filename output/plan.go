@@ -121,6 +121,21 @@ func makePlan(dir string, files []streamgen.File) (*plan, error) {
 		}
 	}
 
+	folders := map[string]string{} // folder -> a file gen writes in it
+	for _, f := range files {
+		for d := path.Dir(f.Path); d != "."; d = path.Dir(d) {
+			folders[d] = f.Path
+		}
+	}
+	for _, rel := range p.carry {
+		if in, ok := folders[rel]; ok {
+			if _, isFolder := p.perms[rel]; !isFolder {
+				return nil, fmt.Errorf("%s is in the way: gen writes %s in a folder of that name; move it away",
+					filepath.Join(dir, filepath.FromSlash(rel)), in)
+			}
+		}
+	}
+
 	var paths []string
 	for rel, f := range generated {
 		paths = append(paths, rel)

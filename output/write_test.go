@@ -384,3 +384,19 @@ func TestOutputLeftAsideByAKilledGen(t *testing.T) {
 		t.Errorf("wrote beside it: %v", got)
 	}
 }
+
+func TestUserFileWhereGenNeedsAFolder(t *testing.T) {
+	_, dir := userEdited(t)
+	if err := os.RemoveAll(filepath.Join(dir, "handler")); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(dir, "handler"), "a file\n")
+	before := snapshot(t, dir)
+	err := Write(dir, generation("id", 256), Options{})
+	if err == nil || !strings.Contains(err.Error(), "handler is in the way") {
+		t.Fatalf("error %v", err)
+	}
+	if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
+		t.Errorf("output changed")
+	}
+}

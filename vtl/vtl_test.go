@@ -1,0 +1,274 @@
+package vtl_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/streamgen/streamgen/internal/velocity"
+	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/spec"
+	"github.com/streamgen/streamgen/vtl"
+)
+
+func load(t *testing.T, file string) *spec.Spec {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := spec.Parse(file, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+var rc = mapping.RequestContext{
+	RequestID:        "req-1",
+	RequestTimeEpoch: 1700000000123,
+	SourceIP:         "192.0.2.1",
+	UserAgent:        `curl/8 "x" \ ' $y #z ${a} é`,
+}
+
+// bodies of testdata/all.yaml that pass its model.
+var bodies = []string{
+	`{"message":"hi"}`,
+	`{"message":"q\"b\\s'$x#y##z#*c*#\u0000\u001f\u007f\u2028\u2029😀é\\","status":"done","note":""}`,
+	`{"message":"$input.body #set($a=1) #end ${x} $!{y} \\$z \\#if","note":"\",\"x\":{\"S\":\""}`,
+	`{"message":"m","count":0,"price":-0,"scores":[1e3,1.50,-2,12345678901234567890123456789012345678]}`,
+	`{"message":"m","urgent":false,"tags":[],"labels":["b","a",""],"matrix":[[],[1,2.5],[]],` +
+		`"author":{"name":"n"},"lines":[{"sku":"s1"},{"sku":"s2","qty":7}],"meta":{},"opts":{}}`,
+	`{"message":"m","urgent":true,"tags":["'","\\'","\""],"author":{"name":"","email":"a@b"},` +
+		`"meta":{"source":"s","level":1},"opts":{"kinds":["k"]},"lines":[]}`,
+	`{"message":"m","opts":{"flag":true,"kinds":["a","b"]}}`,
+	`{"message":"m","opts":{"kinds":["a"]}}`,
+}
+
+// TestRequestRendersAsMapping renders the request template with Velocity 1.7
+// and checks that every body becomes the PutItem request package mapping says.
+func TestRequestRendersAsMapping(t *testing.T) {
+	r := velocity.Start(t)
+	for _, file := range []string{"../mapping/testdata/all.yaml", "../streamer.yaml"} {
+		s := load(t, file)
+		template, err := vtl.Request(s, "T")
+		if err != nil {
+			t.Fatal(err)
+		}
+		list := bodies
+		if file == "../streamer.yaml" {
+			list = []string{`{"message":"hi"}`, `{"message":""}`, `{"message":"'\\'"}`}
+		}
+		for _, body := range list {
+			res, err := r.Render(velocity.Job{Template: template, Body: body,
+				Context: velocity.Context(rc.RequestID, rc.RequestTimeEpoch, rc.SourceIP, rc.UserAgent)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Error != "" {
+				t.Fatalf("%s: %s", file, res.Error)
+			}
+			got, err := decode(res.Output)
+			if err != nil {
+				t.Errorf("%s: body %s: rendered invalid JSON: %v\n%s", file, body, err, res.Output)
+				continue
+			}
+			want, err := mapping.PutItem(s, []byte(body), rc, "T")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: body %s\n got %s\nwant %s", file, body, encode(got), encode(want))
+			}
+		}
+	}
+}
+
+// TestResponsesRender renders the integration response templates with
+// DynamoDB's answers and checks the statuses and bodies of the contract.
+func TestResponsesRender(t *testing.T) {
+	r := velocity.Start(t)
+	s := load(t, "../mapping/testdata/all.yaml")
+	responses, err := vtl.Responses(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPattern := map[string]vtl.IntegrationResponse{}
+	for _, ir := range responses {
+		byPattern[ir.SelectionPattern] = ir
+	}
+	ctx := velocity.Context(rc.RequestID, rc.RequestTimeEpoch, rc.SourceIP, rc.UserAgent)
+
+	ok := byPattern[""]
+	res := render(t, r, ok.Template, `{}`, ctx)
+	want, err := mapping.Answer(s, rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok.StatusCode != "200" || res.Status != "" || !sameJSON(res.Output, string(want)) {
+		t.Errorf("success: status %s override %q body %s, want 200 %s", ok.StatusCode, res.Status, res.Output, want)
+	}
+
+	clientError := byPattern[`4\d{2}`]
+	for _, c := range []struct{ errorType, status, message string }{
+		{"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", "409", mapping.MessageDuplicate},
+		{"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", "429", mapping.MessageThrottled},
+		{"com.amazon.coral.availability#ThrottlingException", "429", mapping.MessageThrottled},
+		{"com.amazonaws.dynamodb.v20120810#RequestLimitExceeded", "429", mapping.MessageThrottled},
+		{"com.amazon.coral.validate#ValidationException", "", mapping.MessageRejected},
+		{"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", "500", mapping.MessageInternal},
+		{"com.amazon.coral.service#AccessDeniedException", "500", mapping.MessageInternal},
+		{"", "500", mapping.MessageInternal},
+	} {
+		body := fmt.Sprintf(`{"__type":%q,"message":"internal detail"}`, c.errorType)
+		if c.errorType == "" {
+			body = `{}`
+		}
+		res := render(t, r, clientError.Template, body, ctx)
+		if res.Status != c.status || !sameJSON(res.Output, string(mapping.ErrorAnswer(c.message))) {
+			t.Errorf("%s: override %q body %s, want %q %s", c.errorType, res.Status, res.Output, c.status, mapping.ErrorAnswer(c.message))
+		}
+	}
+	if clientError.StatusCode != "400" {
+		t.Errorf("client errors select %s, want 400", clientError.StatusCode)
+	}
+
+	serverError := byPattern[`5\d{2}`]
+	res = render(t, r, serverError.Template, `{"__type":"com.amazonaws.dynamodb#InternalServerError"}`, ctx)
+	if serverError.StatusCode != "500" || !sameJSON(res.Output, string(mapping.ErrorAnswer(mapping.MessageInternal))) {
+		t.Errorf("server error: %s %s", serverError.StatusCode, res.Output)
+	}
+	for _, p := range []string{`4\d{2}`, `5\d{2}`} {
+		re := regexp.MustCompile("^" + p + "$")
+		if !re.MatchString(p[:1]+"03") || re.MatchString("200") {
+			t.Errorf("selection pattern %s", p)
+		}
+	}
+}
+
+func render(t *testing.T, r *velocity.Renderer, template, body string, ctx map[string]any) velocity.Result {
+	t.Helper()
+	res, err := r.Render(velocity.Job{Template: template, Body: body, Context: ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Error != "" {
+		t.Fatalf("render error: %s\n%s", res.Error, template)
+	}
+	return res
+}
+
+func TestRequestText(t *testing.T) {
+	s := load(t, "../mapping/testdata/all.yaml")
+	text, err := vtl.Request(s, "${Table}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := vtl.Request(s, "${Table}")
+	if again != text {
+		t.Error("two runs differ")
+	}
+	if n := strings.Count(text, "${"); n != 1 {
+		t.Errorf(`%d "${" in the template, want only the table's (Fn::Sub would touch the others)`, n)
+	}
+	// The note default holds $, #, ## and ${: none may reach Velocity raw.
+	if !strings.Contains(text, `{"S":"a\u0024b\u0023c \u0023\u0023x \"q\" \\ \u0024{x} \u0023set(\u0024y=1)"}`) {
+		t.Error("the note default is not escaped for Velocity")
+	}
+	if strings.Contains(text, "##") || strings.Contains(text, "#*") {
+		t.Error("the template holds a Velocity comment")
+	}
+	opens := len(regexp.MustCompile(`#(if|foreach)\(`).FindAllString(text, -1))
+	if ends := strings.Count(text, "#end"); opens != ends {
+		t.Errorf("%d #if/#foreach, %d #end", opens, ends)
+	}
+	if !strings.Contains(text, `"ConditionExpression":"attribute_not_exists(\u0023pk)","ExpressionAttributeNames":{"\u0023pk":"id"}`) {
+		t.Error("onDuplicate: reject has no condition on the key")
+	}
+	s.Table.OnDuplicate = spec.Overwrite
+	overwrite, _ := vtl.Request(s, "T")
+	if strings.Contains(overwrite, "ConditionExpression") {
+		t.Error("onDuplicate: overwrite has a condition")
+	}
+}
+
+// TestRequestSize: a 200-field spec's template.yaml inlines the request
+// template and the model and must stay under 51,200 bytes.
+func TestRequestSize(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("version: 1\nname: big\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n")
+	types := []string{"string", "integer", "number", "boolean", "stringSet"}
+	for i := 1; i < 200; i++ {
+		fmt.Fprintf(&src, "  field%03d: {type: %s}\n", i, types[i%len(types)])
+	}
+	s, err := spec.Parse("big.yaml", []byte(src.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := vtl.Request(s, "${Table}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(text) > 20000 {
+		t.Errorf("200 fields: request template of %d bytes, want at most 20000", len(text))
+	}
+	t.Logf("200 fields: request template of %d bytes", len(text))
+}
+
+func TestRequestRejectsUnsafeNames(t *testing.T) {
+	s := load(t, "../streamer.yaml")
+	s.Fields[1].Name = `a"b`
+	if _, err := vtl.Request(s, "T"); err == nil {
+		t.Error("a field name with a quote was written into the template")
+	}
+}
+
+func TestGatewayResponses(t *testing.T) {
+	seen := map[string]bool{}
+	for _, g := range vtl.GatewayResponses {
+		seen[g.Type] = true
+		if strings.Contains(g.Template, "#") {
+			t.Errorf("%s: gateway response templates are not Velocity: %s", g.Type, g.Template)
+		}
+		// With the variables substituted by JSON-safe text, each must be JSON.
+		filled := strings.NewReplacer("$context.error.validationErrorString", "detail",
+			"$context.error.messageString", `"message"`).Replace(g.Template)
+		var v map[string]any
+		if err := json.Unmarshal([]byte(filled), &v); err != nil || v["message"] == nil {
+			t.Errorf("%s: %s is not a JSON message", g.Type, g.Template)
+		}
+	}
+	for _, want := range []string{"BAD_REQUEST_BODY", "THROTTLED", "DEFAULT_4XX", "DEFAULT_5XX", "UNSUPPORTED_MEDIA_TYPE"} {
+		if !seen[want] {
+			t.Errorf("no gateway response %s", want)
+		}
+	}
+}
+
+func decode(s string) (map[string]any, error) {
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	var v map[string]any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	if d.More() {
+		return nil, fmt.Errorf("data after the JSON value")
+	}
+	return v, nil
+}
+
+func sameJSON(a, b string) bool {
+	va, errA := decode(a)
+	vb, errB := decode(b)
+	return errA == nil && errB == nil && reflect.DeepEqual(va, vb)
+}
+
+func encode(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -12,49 +12,41 @@ import (
 	"sync"
 	"time"
 
+	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
 
-// RequestContext is what API Gateway knows of a request besides its body:
-// the sources of server-set fields.
-type RequestContext struct {
-	RequestID        string
-	RequestTimeEpoch int64 // milliseconds
-	SourceIP         string
-	UserAgent        string
-}
-
 // API answers POST <api.path> as the deployed REST API does: routes, auth,
-// throttling, CORS, the body model, the mapping to an item and the write,
-// with the answers of the contract's table.
+// throttling, CORS, the body model (package schema, a real draft-04
+// validator), the mapping of the body to an item (package mapping, the rules
+// the request VTL implements) and the write, with the answers of the
+// contract's table and the messages of the deployed response templates.
 type API struct {
-	Spec   *spec.Spec
-	Store  *Store
-	Check  func(body []byte) error                            // the body model (draft-04); its error is the 400 message
-	Map    func(body []byte, rc RequestContext) (Item, error) // body -> item, the same rules as the VTL
-	APIKey string                                             // checked against x-api-key when auth is api_key
-	Log    io.Writer
+	Spec      *spec.Spec
+	Store     *Store
+	Validator *schema.Validator
+	APIKey    string // checked against x-api-key when auth is api_key
+	Log       io.Writer
 
 	throttle *tokenBucket // nil: no stage throttling
 	now      func() time.Time
+	warnOnce sync.Once
 }
 
 // maxBody is API Gateway's payload limit.
 const maxBody = 10 << 20
 
-// Answers API Gateway gives by itself, and the generic ones of the response templates.
-var (
+// Answers API Gateway gives by itself (its DEFAULT_4XX messages).
+const (
 	msgMissingToken = "Missing Authentication Token"
 	msgForbidden    = "Forbidden"
-	msgThrottled    = "Too Many Requests"
 	msgTooLarge     = "Request Too Long"
-	msgDuplicate    = "An item with this key already exists"
-	msgInternal     = "Internal server error"
 )
 
-// NewAPI returns the API of s; Check and Map must be set before serving.
-func NewAPI(s *spec.Spec, store *Store) *API {
-	a := &API{Spec: s, Store: store, now: time.Now}
+// NewAPI returns the API of s.
+func NewAPI(s *spec.Spec, store *Store, v *schema.Validator) *API {
+	a := &API{Spec: s, Store: store, Validator: v, now: time.Now}
 	if t := s.API.Throttle; t != nil {
 		a.throttle = newTokenBucket(t.Rate, t.Burst, time.Now())
 	}
@@ -97,13 +89,14 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 	case a.Spec.API.Auth == spec.AuthAPIKey && r.Header.Get("X-Api-Key") != a.APIKey:
 		a.fail(w, http.StatusForbidden, msgForbidden)
 	case a.throttle != nil && !a.throttle.take(a.now()):
-		a.fail(w, http.StatusTooManyRequests, msgThrottled)
+		a.fail(w, http.StatusTooManyRequests, mapping.MessageThrottled)
 	default:
 		a.post(w, r)
 	}
 }
 
 func (a *API) post(w http.ResponseWriter, r *http.Request) {
+	a.noteContentType(r)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -111,70 +104,72 @@ func (a *API) post(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, http.StatusRequestEntityTooLarge, msgTooLarge)
 			return
 		}
-		a.fail(w, http.StatusBadRequest, "Invalid request body")
+		a.fail(w, http.StatusBadRequest, mapping.MessageInvalidBody)
 		return
 	}
-	if !json.Valid(body) {
-		a.fail(w, http.StatusBadRequest, "Invalid request body: the body is not JSON")
-		return
-	}
-	if err := a.Check(body); err != nil {
-		a.fail(w, http.StatusBadRequest, "Invalid request body: "+err.Error())
+	if err := a.Validator.Validate(body); err != nil {
+		a.fail(w, http.StatusBadRequest, mapping.MessageInvalidBody+": "+err.Error())
 		return
 	}
 	now := a.now()
-	item, err := a.Map(body, RequestContext{
+	rc := mapping.RequestContext{
 		RequestID:        newRequestID(),
 		RequestTimeEpoch: now.UnixMilli(),
 		SourceIP:         sourceIP(r),
 		UserAgent:        r.UserAgent(),
-	})
+	}
+	item, err := itemOf(a.Spec, body, rc)
 	if err != nil {
-		// On AWS a body the template cannot map makes DynamoDB refuse the
-		// request, which the response template answers with 500.
-		fmt.Fprintf(a.Log, "api: mapping failed: %v\n", err)
-		a.fail(w, http.StatusInternalServerError, msgInternal)
+		// On AWS DynamoDB refuses what it cannot store (ValidationException).
+		fmt.Fprintf(a.Log, "api: the item was refused: %v\n", err)
+		a.fail(w, http.StatusBadRequest, mapping.MessageRejected)
+		return
+	}
+	answer, err := mapping.Answer(a.Spec, rc)
+	if err != nil {
+		fmt.Fprintf(a.Log, "api: answer: %v\n", err)
+		a.fail(w, http.StatusInternalServerError, mapping.MessageInternal)
 		return
 	}
 	_, err = a.Store.Put(item, a.Spec.Table.OnDuplicate == spec.Reject, now)
 	switch {
 	case errors.Is(err, ErrDuplicate):
-		a.fail(w, http.StatusConflict, msgDuplicate)
+		a.fail(w, http.StatusConflict, mapping.MessageDuplicate)
 	case err != nil:
 		fmt.Fprintf(a.Log, "api: store failed: %v\n", err)
-		a.fail(w, http.StatusInternalServerError, msgInternal)
+		a.fail(w, http.StatusInternalServerError, mapping.MessageInternal)
 	default:
-		writeJSON(w, http.StatusOK, a.serverSetKeys(item))
+		writeJSON(w, http.StatusOK, json.RawMessage(answer))
 	}
 }
 
-// serverSetKeys is the 200 answer: the key fields the server set, numbers as numbers.
-func (a *API) serverSetKeys(item Item) json.RawMessage {
-	out := []byte{'{'}
-	for _, f := range a.Spec.KeyFields() {
-		if !f.ServerSet() {
-			continue
-		}
-		var av struct {
-			S *string
-			N *string
-		}
-		if json.Unmarshal(item[f.Name], &av) != nil {
-			continue
-		}
-		if len(out) > 1 {
-			out = append(out, ',')
-		}
-		name, _ := json.Marshal(f.Name)
-		out = append(append(out, name...), ':')
-		if av.S != nil {
-			s, _ := json.Marshal(*av.S)
-			out = append(out, s...)
-		} else if av.N != nil {
-			out = append(out, *av.N...)
+// noteContentType says once that the deployed API answers 415 to a body
+// not sent as application/json; here every body is read as JSON, so that
+// `curl -d '{...}'` works as is.
+func (a *API) noteContentType(r *http.Request) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" || strings.HasPrefix(strings.ToLower(ct), "application/json") {
+		return
+	}
+	a.warnOnce.Do(func() {
+		fmt.Fprintf(a.Log, "api: note: a body sent as %s is read as JSON here, but the deployed API answers 415 to it: send Content-Type: application/json\n", ct)
+	})
+}
+
+// itemOf maps body to the item the request template writes, then checks
+// what DynamoDB itself would refuse.
+func itemOf(s *spec.Spec, body []byte, rc mapping.RequestContext) (Item, error) {
+	attrs, err := mapping.Item(s, body, rc)
+	if err != nil {
+		return nil, err
+	}
+	item := make(Item, len(attrs))
+	for name, v := range attrs {
+		if item[name], err = json.Marshal(v); err != nil {
+			return nil, err
 		}
 	}
-	return append(out, '}')
+	return item, refused(s, item)
 }
 
 // setCORS sets the allowed origin on every answer, as the stack does: one
@@ -203,7 +198,7 @@ func (a *API) fail(w http.ResponseWriter, status int, msg string) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		status, data = http.StatusInternalServerError, []byte(`{"message":"Internal server error"}`)
+		status, data = http.StatusInternalServerError, []byte(mapping.ErrorAnswer(mapping.MessageInternal))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -21,12 +22,10 @@ const accountID = "000000000000"
 // to listen and keep data.
 type Config struct {
 	Spec      *spec.Spec
-	Bootstrap string // the handler binary, built for this machine
-	Addr      string // API address, e.g. 127.0.0.1:8080; port 0 picks a free one
-	DataFile  string // the bbolt store
-	DLQFile   string // JSON lines of records that exhausted their retries
-	Check     func(body []byte) error
-	Map       func(body []byte, rc RequestContext) (Item, error)
+	Bootstrap string        // the handler binary, built for this machine
+	Addr      string        // API address, e.g. 127.0.0.1:8080; port 0 picks a free one
+	DataFile  string        // the bbolt store
+	DLQFile   string        // JSON lines of records that exhausted their retries
 	Out       io.Writer     // progress, request log, handler output, DLQ notices
 	Backoff   time.Duration // first retry wait of the stream; 0: 500ms
 }
@@ -55,6 +54,10 @@ func Start(cfg Config) (*Server, error) {
 	region := os.Getenv("AWS_REGION")
 	if region == "" {
 		region = "us-east-1"
+	}
+	validator, err := schema.NewValidator(s)
+	if err != nil {
+		return nil, err
 	}
 	store, err := OpenStore(cfg.DataFile, keyNames(s), s.Stream.View)
 	if err != nil {
@@ -95,8 +98,8 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return fail(fmt.Errorf("listen on %s: %w", cfg.Addr, err))
 	}
-	api := NewAPI(s, store)
-	api.Check, api.Map, api.APIKey, api.Log = cfg.Check, cfg.Map, srv.apiKey, cfg.Out
+	api := NewAPI(s, store, validator)
+	api.APIKey, api.Log = srv.apiKey, cfg.Out
 	srv.http = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
 	go srv.http.Serve(srv.ln)
 

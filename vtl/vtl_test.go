@@ -47,6 +47,7 @@ var bodies = []string{
 		`"meta":{"source":"s","level":1},"opts":{"kinds":["k"]},"lines":[]}`,
 	`{"message":"m","opts":{"flag":true,"kinds":["a","b"]}}`,
 	`{"message":"m","opts":{"kinds":["a"]}}`,
+	`{"message":"m","flags":[],"kinds":["x$"],"sizes":[5,-1.5e-3]}`,
 }
 
 // TestRequestRendersAsMapping renders the request template with Velocity 1.7

@@ -1,0 +1,156 @@
+// Package build compiles a generated stream handler (DIR/handler) into the
+// zip Lambda runs: a static linux/arm64 binary named bootstrap, for the
+// provided.al2023 runtime. The zip's bytes depend only on the source and the
+// Go toolchain, and its name holds their hash, so a new CodeKey is exactly
+// new code and CloudFormation updates the function then and only then.
+package build
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Dir is the folder of DIR that receives the zip.
+const Dir = "build"
+
+// Result is a built handler.
+type Result struct {
+	Zip        string // path of the zip: DIR/build/<CodeKey>
+	CodeKey    string // the zip's file name, handler-<first 16 hex of its SHA-256>.zip: its S3 key
+	BinarySize int64  // size of bootstrap
+}
+
+// flags are the go build flags of every handler build: no paths, VCS
+// stamps, build IDs or symbols in the binary, and no RPC mode of the Lambda
+// runtime client (provided.al2023 does not use it).
+var flags = []string{"-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-ldflags", "-s -w -buildid="}
+
+// zipTime is the modification time of every zip entry (the earliest a zip
+// can hold), so that the build time never reaches the zip.
+var zipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Lambda builds DIR/handler for linux/arm64 and writes the zip into
+// DIR/build, removing the zips of earlier builds there.
+func Lambda(ctx context.Context, dir string) (*Result, error) {
+	tmp, err := os.MkdirTemp("", "streamgen-build-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "bootstrap")
+	if err := Binary(ctx, filepath.Join(dir, "handler"), "linux", "arm64", bin); err != nil {
+		return nil, err
+	}
+	exe, err := os.ReadFile(bin)
+	if err != nil {
+		return nil, err
+	}
+	data, err := Zip(exe)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	res := &Result{
+		CodeKey:    "handler-" + hex.EncodeToString(sum[:])[:16] + ".zip",
+		BinarySize: int64(len(exe)),
+	}
+	out := filepath.Join(dir, Dir)
+	res.Zip = filepath.Join(out, res.CodeKey)
+	if err := writeZip(out, res.CodeKey, data); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Host builds DIR/handler for the machine it runs on, with the flags of a
+// Lambda build, into the executable out (to run the real handler locally).
+func Host(ctx context.Context, dir, out string) error {
+	return Binary(ctx, filepath.Join(dir, "handler"), runtime.GOOS, runtime.GOARCH, out)
+}
+
+// Binary builds the main package in pkgDir for goos/goarch into out, with
+// cgo off and the flags of a Lambda build.
+func Binary(ctx context.Context, pkgDir, goos, goarch, out string) error {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	args := append([]string{"build"}, flags...)
+	args = append(args, "-o", abs, ".")
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = pkgDir
+	cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build %s (%s/%s): %w\n%s", pkgDir, goos, goarch, err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+// Zip returns a zip holding exe as bootstrap, executable, with fixed times.
+func Zip(exe []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	hdr := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate, Modified: zipTime}
+	hdr.SetMode(0o755)
+	w, err := zw.CreateHeader(hdr)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(exe); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writeZip writes the zip atomically (a reader never sees half a zip), then
+// removes the other handler-*.zip files of dir.
+func writeZip(dir, name string, data []byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-"+name)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		return err
+	}
+	old, err := filepath.Glob(filepath.Join(dir, "handler-*.zip"))
+	if err != nil {
+		return err
+	}
+	for _, f := range old {
+		if filepath.Base(f) != name {
+			if err := os.Remove(f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

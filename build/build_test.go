@@ -1,0 +1,184 @@
+package build
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/streamgen/streamgen/gocode"
+	"github.com/streamgen/streamgen/spec"
+)
+
+// outDir writes the seed's generated handler into DIR/handler of a fresh
+// module that uses this repository, and returns DIR.
+func outDir(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := t.TempDir()
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod = []byte(strings.Replace(string(gomod), "module github.com/streamgen/streamgen", "module example.com/stack", 1) +
+		"\nrequire github.com/streamgen/streamgen v0.0.0\n\nreplace github.com/streamgen/streamgen => " + root + "\n")
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join(root, "streamer.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := spec.Parse("streamer.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := gocode.Generate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(mod, "go.mod"), gomod)
+	write(t, filepath.Join(mod, "go.sum"), sum)
+	dir := filepath.Join(mod, "out")
+	for _, f := range files {
+		write(t, filepath.Join(dir, f.Path), f.Data)
+	}
+	t.Setenv("GOFLAGS", "-mod=mod")
+	t.Setenv("GOPROXY", "off")
+	return dir
+}
+
+func write(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLambdaBuildIsDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cross-compiles a handler three times")
+	}
+	dir := outDir(t)
+	ctx := context.Background()
+	first, err := Lambda(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstZip, err := os.ReadFile(first.Zip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkZip(t, firstZip)
+	t.Logf("%s: zip %d bytes, bootstrap %d bytes", first.CodeKey, len(firstZip), first.BinarySize)
+
+	// Same source, new file times and a clean build cache entry for the main package.
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "handler", "main.go"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	second, err := Lambda(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secondZip, err := os.ReadFile(second.Zip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.CodeKey != first.CodeKey || !bytes.Equal(firstZip, secondZip) {
+		t.Fatalf("two builds of the same source differ: %s and %s", first.CodeKey, second.CodeKey)
+	}
+
+	// Changed source: a new key, and the old zip is gone.
+	mainGo := filepath.Join(dir, "handler", "main.go")
+	src, err := os.ReadFile(mainGo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, mainGo, bytes.Replace(src, []byte(`"item saved"`), []byte(`"item stored"`), 1))
+	third, err := Lambda(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.CodeKey == first.CodeKey {
+		t.Fatalf("changed source kept the key %s", first.CodeKey)
+	}
+	zips, _ := filepath.Glob(filepath.Join(dir, Dir, "*"))
+	if len(zips) != 1 || filepath.Base(zips[0]) != third.CodeKey {
+		t.Fatalf("build folder holds %v, want only %s", zips, third.CodeKey)
+	}
+}
+
+// checkZip checks that data holds one executable bootstrap for linux/arm64,
+// with the fixed time.
+func checkZip(t *testing.T, data []byte) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zr.File) != 1 || zr.File[0].Name != "bootstrap" {
+		t.Fatalf("zip entries %v, want only bootstrap", zr.File)
+	}
+	f := zr.File[0]
+	if f.Mode().Perm() != 0o755 || !f.Modified.Equal(zipTime) {
+		t.Errorf("bootstrap mode %v, time %v; want 0755 at %v", f.Mode(), f.Modified, zipTime)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	head := make([]byte, 20)
+	if _, err := io.ReadFull(rc, head); err != nil {
+		t.Fatal(err)
+	}
+	// ELF, 64-bit, little endian, e_machine 183 (AArch64)
+	if string(head[:4]) != "\x7fELF" || head[4] != 2 || head[18] != 183 {
+		t.Errorf("bootstrap is not a linux/arm64 ELF executable: % x", head)
+	}
+}
+
+func TestHostBuildRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a handler")
+	}
+	dir := outDir(t)
+	bin := filepath.Join(t.TempDir(), "handler")
+	if err := Host(context.Background(), dir, bin); err != nil {
+		t.Fatal(err)
+	}
+	// Outside Lambda the runtime client exits at once, saying what it misses.
+	out, err := exec.Command(bin).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "AWS_LAMBDA_RUNTIME_API") {
+		t.Fatalf("handler outside Lambda: %v\n%s", err, out)
+	}
+}
+
+func TestBuildErrorNamesTheProblem(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a handler")
+	}
+	dir := outDir(t)
+	write(t, filepath.Join(dir, "handler", "main.go"), []byte("package main\n\nfunc process( {\n"))
+	_, err := Lambda(context.Background(), dir)
+	if err == nil || !strings.Contains(err.Error(), "main.go") {
+		t.Fatalf("error %v, want the compiler's message naming main.go", err)
+	}
+	if zips, _ := filepath.Glob(filepath.Join(dir, Dir, "*")); len(zips) != 0 {
+		t.Fatalf("a failed build left %v", zips)
+	}
+}

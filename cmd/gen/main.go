@@ -34,6 +34,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			// each command lives in its own file: <name>.go
 			validateCommand,
 			initCommand,
+			buildCommand,
 		},
 		Writer:         stdout,
 		ErrWriter:      stderr,

@@ -63,7 +63,8 @@ func TestItem(t *testing.T) {
 				`"price":{"N":"1.50"},"urgent":{"BOOL":false},"tags":{"L":[]},"labels":{"SS":["b","a",""]},` +
 				`"matrix":{"L":[{"L":[]},{"L":[{"N":"1"},{"N":"2.5"}]}]},` +
 				`"author":{"M":{"name":{"S":"n"},"seenAt":{"N":"1700000000123"}}},` +
-				`"lines":{"L":[{"M":{"sku":{"S":"s1"},"qty":{"N":"1"}}},{"M":{"sku":{"S":"s2"},"qty":{"N":"7"}}}]},` +
+				`"lines":{"L":[{"M":{"sku":{"S":"s1"},"qty":{"N":"1"},"at":{"N":"1700000000123"}}},` +
+				`{"M":{"sku":{"S":"s2"},"qty":{"N":"7"},"at":{"N":"1700000000123"}}}]},` +
 				`"meta":{"M":{"level":{"N":"3"}}},"opts":{"M":{}},` + lists + `}`},
 		{"a body cannot set a server-set field", `{"message":"m","id":"mine","author":{"name":"n","seenAt":1}}`,
 			`{` + server + `,` + defaults + `,"message":{"S":"m"},` +

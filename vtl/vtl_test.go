@@ -48,6 +48,7 @@ var bodies = []string{
 	`{"message":"m","opts":{"flag":true,"kinds":["a","b"]}}`,
 	`{"message":"m","opts":{"kinds":["a"]}}`,
 	`{"message":"m","flags":[],"kinds":["x$"],"sizes":[5,-1.5e-3]}`,
+	`{"message":"m","grid":[[1,2],[3]],"lines":[{"sku":"a","codes":["c","d"]},{"sku":"b","qty":2,"codes":["e"]}]}`,
 }
 
 // TestRequestRendersAsMapping renders the request template with Velocity 1.7

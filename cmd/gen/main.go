@@ -35,6 +35,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			validateCommand,
 			initCommand,
 			buildCommand,
+			localCommand,
 		},
 		Writer:         stdout,
 		ErrWriter:      stderr,

@@ -1,0 +1,123 @@
+package local
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/streamgen/streamgen/build"
+	"github.com/streamgen/streamgen/spec"
+)
+
+// Options of Run.
+type Options struct {
+	Spec     *spec.Spec
+	Dir      string // the generated folder; its handler/ is built and run
+	Addr     string // API address; "" is 127.0.0.1:8080
+	DataFile string // "" is Dir/local.db
+	Out      io.Writer
+}
+
+// DefaultAddr is where the API listens unless told otherwise.
+const DefaultAddr = "127.0.0.1:8080"
+
+// Run builds the handler of o.Dir for this machine, serves the stack until
+// ctx is done, then shuts down without losing a record.
+func Run(ctx context.Context, o Options) error {
+	if o.Addr == "" {
+		o.Addr = DefaultAddr
+	}
+	if o.DataFile == "" {
+		o.DataFile = filepath.Join(o.Dir, "local.db")
+	}
+	tmp, err := os.MkdirTemp("", "streamgen-local-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bootstrap := filepath.Join(tmp, "bootstrap")
+	handlerDir := filepath.Join(o.Dir, "handler")
+	fmt.Fprintf(o.Out, "gen local: building %s for this machine...\n", handlerDir)
+	if err := build.Host(ctx, o.Dir, bootstrap); err != nil {
+		return err
+	}
+	srv, err := Start(Config{
+		Spec:      o.Spec,
+		Bootstrap: bootstrap,
+		Addr:      o.Addr,
+		DataFile:  o.DataFile,
+		DLQFile:   DLQFile(o.DataFile),
+		Out:       o.Out,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(o.Out, srv.Banner(handlerDir))
+
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(o.Out, "gen local: stopping: finishing the batch in flight...")
+	case <-srv.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), time.Duration(o.Spec.Stream.Timeout+10)*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.Out, "gen local: stopped; undelivered records stay in %s for the next start\n", o.DataFile)
+	return nil
+}
+
+// DLQFile is the dead-letter file beside a data file: local.db -> local-dlq.jsonl.
+func DLQFile(dataFile string) string {
+	return strings.TrimSuffix(dataFile, filepath.Ext(dataFile)) + "-dlq.jsonl"
+}
+
+// Banner is the start-up message: what runs, where it listens, where data lives.
+func (s *Server) Banner(handlerDir string) string {
+	sp := s.cfg.Spec
+	url := "http://" + s.Addr() + sp.API.Path
+	var b strings.Builder
+	fmt.Fprintf(&b, "gen local: %s: handler %s built and running (Lambda Runtime API on %s)\n", sp.Name, handlerDir, s.function.Addr())
+	fmt.Fprintf(&b, "  API:    POST %s (also under /%s%s)\n", url, sp.API.Stage, sp.API.Path)
+	fmt.Fprintf(&b, "  data:   %s (items and stream), dead letters: %s\n", s.cfg.DataFile, s.cfg.DLQFile)
+	fmt.Fprintf(&b, "  stream: %s, batch %d, window %ds, retries %d, events %s\n",
+		sp.Stream.View, sp.Stream.BatchSize, sp.Stream.BatchWindow, sp.Stream.Retries, strings.Join(sp.Stream.Events, ","))
+	switch sp.API.Auth {
+	case spec.AuthAPIKey:
+		fmt.Fprintf(&b, "  auth:   api_key: send x-api-key: %s\n", s.APIKey())
+	case spec.AuthIAM:
+		b.WriteString("  auth:   iam is not emulated: requests are not signed-checked here\n")
+	}
+	if body, ok := exampleBody(sp); ok {
+		fmt.Fprintf(&b, "  try:    curl -d '%s' %s", body, url)
+		if sp.API.Auth == spec.AuthAPIKey {
+			fmt.Fprintf(&b, " -H 'x-api-key: %s'", s.APIKey())
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("  Ctrl-C stops (the batch in flight is finished first).")
+	return b.String()
+}
+
+// exampleBody is a body for the banner when every required body field is
+// a plain string that "hello" satisfies.
+func exampleBody(s *spec.Spec) (string, bool) {
+	var parts []string
+	for _, f := range s.Fields {
+		if !f.Required || f.ServerSet() {
+			continue
+		}
+		plain := f.Type == spec.String && len(f.Enum) == 0 && f.Pattern == "" &&
+			(f.MinLength == nil || *f.MinLength <= 5) && (f.MaxLength == nil || *f.MaxLength >= 5)
+		if !plain {
+			return "", false
+		}
+		parts = append(parts, fmt.Sprintf("%q:\"hello\"", f.Name))
+	}
+	return "{" + strings.Join(parts, ",") + "}", true
+}

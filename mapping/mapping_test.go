@@ -37,7 +37,7 @@ const server = `"id":{"S":"req-1"},"createdAt":{"N":"1700000000123"},"ip":{"S":"
 
 // defaults is what every body of testdata/all.yaml that omits them gets.
 const defaults = `"status":{"S":"new"},"note":{"S":"a$b#c ##x \"q\" \\ ${x} #set($y=1)"},"price":{"N":"1.50"},` +
-	`"meta":{"M":{"source":{"S":"web$"},"level":{"N":"3"}}},` + lists
+	`"meta":{"M":{"source":{"S":"web$"},"level":{"N":"3"},"from":{"S":"192.0.2.1"}}},` + lists
 
 // lists are the list and set defaults of testdata/all.yaml.
 const lists = `"flags":{"L":[{"BOOL":true},{"BOOL":false}]},"kinds":{"SS":["a$","#b"]},"sizes":{"NS":["1","2.0"]}`
@@ -51,10 +51,10 @@ func TestItem(t *testing.T) {
 			`{` + server + `,` + defaults + `,"message":{"S":"hi"}}`},
 		{"strings byte for byte", `{"message":"q\"b\\s'$x#y##z\u0000\u001f\u2028😀","status":"done","note":""}`,
 			`{` + server + `,"message":{"S":"q\"b\\s'$x#y##z\u0000\u001f\u2028😀"},"status":{"S":"done"},"note":{"S":""},` +
-				`"price":{"N":"1.50"},"meta":{"M":{"source":{"S":"web$"},"level":{"N":"3"}}},` + lists + `}`},
+				`"price":{"N":"1.50"},"meta":{"M":{"source":{"S":"web$"},"level":{"N":"3"},"from":{"S":"192.0.2.1"}}},` + lists + `}`},
 		{"numbers keep their text", `{"message":"m","count":0,"price":-0,"scores":[1e3,1.50,-2]}`,
 			`{` + server + `,"message":{"S":"m"},"status":{"S":"new"},"note":{"S":"a$b#c ##x \"q\" \\ ${x} #set($y=1)"},` +
-				`"meta":{"M":{"source":{"S":"web$"},"level":{"N":"3"}}},` + lists + `,` +
+				`"meta":{"M":{"source":{"S":"web$"},"level":{"N":"3"},"from":{"S":"192.0.2.1"}}},` + lists + `,` +
 				`"count":{"N":"0"},"price":{"N":"-0"},"scores":{"NS":["1e3","1.50","-2"]}}`},
 		{"lists, sets and nested objects", `{"message":"m","urgent":false,"tags":[],"labels":["b","a",""],` +
 			`"matrix":[[],[1,2.5]],"author":{"name":"n"},"lines":[{"sku":"s1"},{"sku":"s2","qty":7}],` +
@@ -65,7 +65,7 @@ func TestItem(t *testing.T) {
 				`"author":{"M":{"name":{"S":"n"},"seenAt":{"N":"1700000000123"}}},` +
 				`"lines":{"L":[{"M":{"sku":{"S":"s1"},"qty":{"N":"1"},"at":{"N":"1700000000123"}}},` +
 				`{"M":{"sku":{"S":"s2"},"qty":{"N":"7"},"at":{"N":"1700000000123"}}}]},` +
-				`"meta":{"M":{"level":{"N":"3"}}},"opts":{"M":{}},` + lists + `}`},
+				`"meta":{"M":{"level":{"N":"3"},"from":{"S":"192.0.2.1"}}},"opts":{"M":{}},` + lists + `}`},
 		{"a body cannot set a server-set field", `{"message":"m","id":"mine","author":{"name":"n","seenAt":1}}`,
 			`{` + server + `,` + defaults + `,"message":{"S":"m"},` +
 				`"author":{"M":{"name":{"S":"n"},"seenAt":{"N":"1700000000123"}}}}`},

@@ -274,3 +274,42 @@ func encode(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestNamesVelocityOrJSONPathKnow: field names that are Velocity directives,
+// Java methods or JSONPath functions are written and read like any other.
+func TestNamesVelocityOrJSONPathKnow(t *testing.T) {
+	r := velocity.Start(t)
+	var src strings.Builder
+	src.WriteString("version: 1\nname: names\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n")
+	names := []string{"end", "set", "if", "else", "foreach", "class", "input", "context", "size", "length", "empty", "_x", "__type", "keySet"}
+	for _, n := range names {
+		fmt.Fprintf(&src, "  %s: {type: string}\n", n)
+	}
+	src.WriteString("  o:\n    type: object\n    fields:\n      class: {type: integer}\n      end: {type: boolean}\n")
+	s, err := spec.Parse("names.yaml", []byte(src.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	template, err := vtl.Request(s, "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body strings.Builder
+	body.WriteString(`{"o":{"class":1,"end":false}`)
+	for _, n := range names {
+		fmt.Fprintf(&body, `,%q:"$%s #%s"`, n, n, n)
+	}
+	body.WriteString("}")
+	res := render(t, r, template, body.String(), velocity.Context(rc.RequestID, rc.RequestTimeEpoch, rc.SourceIP, rc.UserAgent))
+	got, err := decode(res.Output)
+	if err != nil {
+		t.Fatalf("invalid JSON: %v\n%s", err, res.Output)
+	}
+	want, err := mapping.PutItem(s, []byte(body.String()), rc, "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("\n got %s\nwant %s", encode(got), encode(want))
+	}
+}

@@ -105,6 +105,9 @@ func EdgeNumbers() []struct {
 	}
 }
 
+// maxItemBytes is DynamoDB's item size limit.
+const maxItemBytes = 400 * 1024
+
 // Corpus returns the adversarial bodies for s: valid bodies carrying every
 // nasty string and edge number in every position that can hold it, bodies at
 // and beyond every limit, and bodies the contract rejects. Whether a body is
@@ -120,9 +123,16 @@ func Corpus(s *spec.Spec) ([]Body, error) {
 	bodies = append(bodies, Body{Name: "full/every-char-escaped", JSON: encode(full, true)})
 	add("minimal", g.minimal(s.Fields))
 	for _, n := range NastyStrings() {
-		value := n.Value
+		value, positions := n.Value, -1
+		if len(value) > maxItemBytes/4 {
+			positions = 2 // the item must stay under DynamoDB's 400 KB
+		}
 		add("string/"+n.Name, g.object(s.Fields, func(f *spec.Field) (any, bool) {
-			return value, f.Type == spec.String
+			if f.Type != spec.String || positions == 0 {
+				return nil, false
+			}
+			positions--
+			return value, true
 		}))
 	}
 	for _, n := range EdgeNumbers() {
@@ -149,7 +159,16 @@ func Corpus(s *spec.Spec) ([]Body, error) {
 	if g.err != nil {
 		return nil, g.err
 	}
-	return bodies, nil
+	// A spec without, say, numbers gets the same body for every edge number.
+	seen := map[string]bool{}
+	distinct := bodies[:0]
+	for _, b := range bodies {
+		if !seen[string(b.JSON)] {
+			seen[string(b.JSON)] = true
+			distinct = append(distinct, b)
+		}
+	}
+	return distinct, nil
 }
 
 // invalid returns bodies that break the contract in one way each.

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runIn runs gen in dir and returns its exit code and output.
+func runIn(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Chdir(dir)
+	var o, e bytes.Buffer
+	code = run(append([]string{"gen"}, args...), &o, &e)
+	return code, o.String(), e.String()
+}
+
+func write(t *testing.T, path, src string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const misspelt = "version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  mesage:\n    typ: string\n"
+
+func TestValidate(t *testing.T) {
+	dir := t.TempDir()
+	good, _ := filepath.Abs("../../streamer.yaml")
+	contract, _ := filepath.Abs("../../examples/contract.yaml")
+	code, o, e := runIn(t, dir, "validate", good, contract)
+	if code != 0 || o != good+": ok\n"+contract+": ok\n" || e != "" {
+		t.Errorf("good specs: exit %d\n%s%s", code, o, e)
+	}
+
+	write(t, filepath.Join(dir, "bad.yaml"), misspelt)
+	code, o, e = runIn(t, dir, "validate", good, "bad.yaml")
+	want := "bad.yaml:7:5: fields.mesage: unknown key \"typ\"; did you mean \"type\"?\n"
+	if code != 2 || o != good+": ok\n" || e != want {
+		t.Errorf("misspelt key: exit %d\nstdout: %s\nstderr: %s", code, o, e)
+	}
+
+	code, _, e = runIn(t, dir, "validate", "bad.yaml", "missing.yaml")
+	if code != 1 || !strings.Contains(e, "missing.yaml: no such file") {
+		t.Errorf("missing file: exit %d\n%s", code, e)
+	}
+	if code, _, _ = runIn(t, dir, "validate"); code != 2 {
+		t.Errorf("validate without a file: exit %d", code)
+	}
+}
+
+func TestGenerate(t *testing.T) {
+	src, err := os.ReadFile("../../streamer.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "bad.yaml"), misspelt)
+	code, _, e := runIn(t, dir, "-spec", "bad.yaml", "-out", "out")
+	if code != 2 || !strings.HasPrefix(e, "bad.yaml:7:5: ") {
+		t.Errorf("bad spec: exit %d\n%s", code, e)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
+		t.Errorf("out/ written for a bad spec: %v", err)
+	}
+
+	write(t, filepath.Join(dir, "streamer.yaml"), string(src))
+	code, o, e := runIn(t, dir, "-spec", "streamer.yaml")
+	if code != 0 || e != "" {
+		t.Fatalf("good spec: exit %d\n%s%s", code, o, e)
+	}
+	for _, name := range []string{"template.yaml", "model.json", "request.vtl", "handler/main.go"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", name)); err != nil {
+			t.Errorf("default out/: %v", err)
+		}
+	}
+
+	if code, _, e = runIn(t, dir, "-spec", "nothere.yaml"); code != 1 || !strings.Contains(e, "no such file") {
+		t.Errorf("missing spec: exit %d\n%s", code, e)
+	}
+	for _, args := range [][]string{{}, {"-nope"}, {"stray"}} {
+		if code, _, e = runIn(t, dir, args...); code != 2 || e == "" {
+			t.Errorf("gen %v: exit %d\n%s", args, code, e)
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	dir := t.TempDir()
+	code, o, _ := runIn(t, dir, "--version")
+	if code != 0 || o != "gen version dev\n" {
+		t.Errorf("--version: exit %d %q", code, o)
+	}
+	code, o, _ = runIn(t, dir, "--help")
+	if code != 0 || !strings.Contains(o, "gen -spec FILE [-out DIR]") || !strings.Contains(o, "validate") || !strings.Contains(o, "init") {
+		t.Errorf("--help: exit %d\n%s", code, o)
+	}
+}
+
+func TestInit(t *testing.T) {
+	dir := t.TempDir()
+	code, _, e := runIn(t, dir, "init", "Not_Valid")
+	if code != 2 || !strings.Contains(e, "Not_Valid") {
+		t.Errorf("invalid name: exit %d\n%s", code, e)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "streamer.yaml")); !os.IsNotExist(err) {
+		t.Fatalf("file written for an invalid name")
+	}
+	if code, o, e := runIn(t, dir, "init", "my-app"); code != 0 {
+		t.Fatalf("init: exit %d\n%s%s", code, o, e)
+	}
+	code, o, e := runIn(t, dir, "validate", "streamer.yaml")
+	if code != 0 || o != "streamer.yaml: ok\n" {
+		t.Errorf("starter does not validate: exit %d\n%s%s", code, o, e)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "streamer.yaml"))
+	if !strings.Contains(string(before), "name: my-app") {
+		t.Errorf("starter has not the name:\n%s", before)
+	}
+	write(t, filepath.Join(dir, "streamer.yaml"), "# mine\n")
+	code, _, e = runIn(t, dir, "init")
+	after, _ := os.ReadFile(filepath.Join(dir, "streamer.yaml"))
+	if code != 1 || !strings.Contains(e, "already exists") || string(after) != "# mine\n" {
+		t.Errorf("init over an existing spec: exit %d %s %q", code, e, after)
+	}
+}

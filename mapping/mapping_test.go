@@ -8,10 +8,13 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
 
-func load(t *testing.T, file string) *spec.Spec {
+func load(t *testing.T, file string) *spec.Spec { return loadSpec(t, file) }
+
+func loadSpec(t testing.TB, file string) *spec.Spec {
 	t.Helper()
 	src, err := os.ReadFile(file)
 	if err != nil {
@@ -186,4 +189,23 @@ func encode(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// FuzzItem: Item never panics, and maps every body the model accepts.
+func FuzzItem(f *testing.F) {
+	s := loadSpec(f, "testdata/all.yaml")
+	v, err := schema.NewValidator(s)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{`{"message":"hi"}`, `{"message":"m","lines":[{"sku":"a","codes":["x"]}],"grid":[[1]]}`,
+		`{"message":"m","meta":{"level":2},"opts":{"kinds":["a"]}}`, `[]`, `{"message":1}`, ``, `{"message":"m","matrix":[[1e400]]}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		_, err := mapping.Item(s, body, rc)
+		if err != nil && v.Validate(body) == nil {
+			t.Errorf("body %q passed the model but did not map: %v", body, err)
+		}
+	})
 }

@@ -8,9 +8,12 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/streamgen/streamgen/gocode"
+	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/stack"
 	"github.com/streamgen/streamgen/templates"
+	"github.com/streamgen/streamgen/vtl"
 )
 
 // Generate derives every file of a stack from s: template.yaml, request.vtl,
@@ -74,11 +77,39 @@ func readme(s *spec.Spec) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// mappingOf is the text the API inlines. The vtl and schema packages
-// (issue 4, mapping part) replace this when they land.
+// mappingOf is the text the API inlines, from packages vtl and schema.
 func mappingOf(s *spec.Spec) (stack.Mapping, error) {
-	return stack.Mapping{}, fmt.Errorf("%s: the request mapping (vtl, schema) is not generated yet", s.File)
+	request, err := vtl.Request(s, stack.TableRef(s))
+	if err != nil {
+		return stack.Mapping{}, fmt.Errorf("request.vtl: %w", err)
+	}
+	responses, err := vtl.Responses(s)
+	if err != nil {
+		return stack.Mapping{}, fmt.Errorf("integration responses: %w", err)
+	}
+	model, err := schema.Model(s)
+	if err != nil {
+		return stack.Mapping{}, fmt.Errorf("model.json: %w", err)
+	}
+	m := stack.Mapping{RequestTemplate: request, Model: string(model), MethodStatuses: vtl.MethodStatusCodes}
+	for _, r := range responses {
+		m.Responses = append(m.Responses, stack.Response{SelectionPattern: r.SelectionPattern, StatusCode: r.StatusCode, Template: r.Template})
+	}
+	for _, g := range vtl.GatewayResponses {
+		m.GatewayResponses = append(m.GatewayResponses, stack.GatewayResponse{Type: g.Type, StatusCode: g.StatusCode, Template: g.Template})
+	}
+	return m, nil
 }
 
-// handlerFiles is the handler's code (package gocode, issue 5), wired when it lands.
-func handlerFiles(s *spec.Spec) ([]File, error) { return nil, nil }
+// handlerFiles is the stream handler's Go code (package gocode).
+func handlerFiles(s *spec.Spec) ([]File, error) {
+	files, err := gocode.Generate(s)
+	if err != nil {
+		return nil, fmt.Errorf("handler: %w", err)
+	}
+	out := make([]File, len(files))
+	for i, f := range files {
+		out[i] = File{Path: f.Path, Data: f.Data, UserOwned: f.UserOwned}
+	}
+	return out, nil
+}

@@ -15,7 +15,7 @@ import (
 )
 
 // accessLogFormat is one JSON line per request in the stage's access log.
-const accessLogFormat = `{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","user":"$context.identity.user","apiKeyId":"$context.identity.apiKeyId","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","integrationStatus":"$context.integration.status","integrationLatency":"$context.integration.latency","errorMessage":"$context.error.message"}`
+const accessLogFormat = `{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","apiKeyId":"$context.identity.apiKeyId","time":"$context.requestTime","method":"$context.httpMethod","path":"$context.resourcePath","status":"$context.status","length":"$context.responseLength","integrationStatus":"$context.integration.status","error":"$context.error.message"}`
 
 const (
 	corsAllowMethods = "'OPTIONS,POST'"
@@ -31,7 +31,6 @@ func (b *builder) api() {
 	s, id := b.s, b.id
 	b.add(id.Api, &apigateway.RestApi{
 		Name:                  cloudformation.String(s.Name),
-		Description:           cloudformation.String(fmt.Sprintf("POST %s stores the JSON body in DynamoDB (streamgen spec %q)", s.API.Path, s.Name)),
 		EndpointConfiguration: &apigateway.RestApi_EndpointConfiguration{Types: []string{"REGIONAL"}},
 		Tags:                  b.tags(),
 	})
@@ -51,8 +50,7 @@ func (b *builder) api() {
 	b.add(id.Model, &apigateway.Model{
 		RestApiId:   cloudformation.Ref(id.Api),
 		ContentType: cloudformation.String(contentTypeJSON),
-		Description: cloudformation.String("The request body: every field the spec reads from the body"),
-		Schema:      b.m.Model,
+		Schema:      b.model,
 	})
 	b.add(id.Validator, &apigateway.RequestValidator{
 		RestApiId:           cloudformation.Ref(id.Api),
@@ -102,7 +100,7 @@ func (b *builder) postMethod(resource string) {
 		integrationResponses = append(integrationResponses, ir)
 	}
 	var methodResponses []apigateway.Method_MethodResponse
-	for _, status := range MethodStatuses {
+	for _, status := range b.m.MethodStatuses {
 		methodResponses = append(methodResponses, apigateway.Method_MethodResponse{
 			StatusCode:         status,
 			ResponseParameters: declared(cors),
@@ -122,7 +120,7 @@ func (b *builder) postMethod(resource string) {
 			Uri:                   cloudformation.SubPtr("arn:${AWS::Partition}:apigateway:${AWS::Region}:dynamodb:action/PutItem"),
 			Credentials:           cloudformation.GetAttPtr(id.IntegrationRole, "Arn"),
 			PassthroughBehavior:   cloudformation.String("NEVER"),
-			RequestTemplates:      map[string]string{contentTypeJSON: b.m.RequestTemplate},
+			RequestTemplates:      map[string]string{contentTypeJSON: cloudformation.Sub(b.m.RequestTemplate)},
 			IntegrationResponses:  integrationResponses,
 		},
 		MethodResponses: methodResponses,
@@ -220,13 +218,16 @@ func (b *builder) gatewayResponses() []string {
 	}
 	for _, g := range b.m.GatewayResponses {
 		logical := b.id.GatewayResponse(g.Type)
-		b.add(logical, &apigateway.GatewayResponse{
+		r := &apigateway.GatewayResponse{
 			RestApiId:          cloudformation.Ref(b.id.Api),
 			ResponseType:       g.Type,
-			StatusCode:         cloudformation.String(g.StatusCode),
 			ResponseParameters: params,
 			ResponseTemplates:  map[string]string{contentTypeJSON: g.Template},
-		})
+		}
+		if g.StatusCode != "" {
+			r.StatusCode = cloudformation.String(g.StatusCode)
+		}
+		b.add(logical, r)
 		out = append(out, logical)
 	}
 	sort.Strings(out)
@@ -275,7 +276,6 @@ func (b *builder) deploymentAndStage(methods, gatewayResponses []string) {
 		RestApiId:    cloudformation.Ref(id.Api),
 		DeploymentId: cloudformation.RefPtr(deployment),
 		StageName:    cloudformation.String(s.API.Stage),
-		Variables:    map[string]string{TableNameVariable: cloudformation.Ref(id.Table)},
 		AccessLogSetting: &apigateway.Stage_AccessLogSetting{
 			DestinationArn: cloudformation.GetAttPtr(id.AccessLogs, "Arn"),
 			Format:         cloudformation.String(accessLogFormat),

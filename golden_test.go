@@ -1,0 +1,240 @@
+package streamgen_test
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/output"
+	"github.com/streamgen/streamgen/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected files of testdata/ and the output of streamer.yaml in out/")
+
+// maxTemplateBytes is the largest template `aws cloudformation deploy`
+// takes inline, without an S3 bucket.
+const maxTemplateBytes = 51200
+
+// TestGolden generates every case of testdata/: a folder with spec.yaml and
+// the files it must generate, or error.txt with the exact error for a spec
+// that must be rejected. Adding a case is adding a folder; -update rewrites.
+func TestGolden(t *testing.T) {
+	if *update {
+		writeFile(t, filepath.Join("testdata", wideCase, "spec.yaml"), wideSpec(200))
+	}
+	cases, err := filepath.Glob("testdata/*/spec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 12 {
+		t.Fatalf("%d golden cases, want at least 12", len(cases))
+	}
+	for _, specPath := range cases {
+		dir := filepath.Dir(specPath)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			src, err := os.ReadFile(specPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := spec.Parse("spec.yaml", src)
+			if err != nil {
+				compare(t, filepath.Join(dir, "error.txt"), []byte(err.Error()+"\n"))
+				expectOnly(t, dir, []string{"error.txt"})
+				return
+			}
+			files, err := streamgen.Generate(s)
+			if err != nil {
+				t.Fatalf("Generate: %v", err)
+			}
+			var names []string
+			for _, f := range files {
+				compare(t, filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data)
+				names = append(names, f.Path)
+			}
+			expectOnly(t, dir, names)
+		})
+	}
+}
+
+// TestWideSpec keeps the 200-field case what wideSpec writes, and its
+// template small enough to deploy without an S3 bucket.
+func TestWideSpec(t *testing.T) {
+	dir := filepath.Join("testdata", wideCase)
+	got, err := os.ReadFile(filepath.Join(dir, "spec.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, wideSpec(200)) {
+		t.Errorf("%s/spec.yaml is not wideSpec(200): run go test -run TestGolden -update", dir)
+	}
+	s, err := spec.Parse("spec.yaml", got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Fields) != 200 {
+		t.Fatalf("%d fields, want 200", len(s.Fields))
+	}
+	files, err := streamgen.Generate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := fileNamed(t, files, "template.yaml")
+	if len(tmpl.Data) >= maxTemplateBytes {
+		t.Errorf("template.yaml of 200 fields is %d bytes, want < %d", len(tmpl.Data), maxTemplateBytes)
+	}
+	t.Logf("template.yaml of 200 fields: %d bytes", len(tmpl.Data))
+}
+
+// TestOutIsCurrent fails when out/ is not what `gen -spec streamer.yaml`
+// writes now; -update regenerates it.
+func TestOutIsCurrent(t *testing.T) {
+	src, err := os.ReadFile("streamer.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := spec.Parse("streamer.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := streamgen.Generate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := output.Write("out", files, output.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stale, err := output.Check("out", files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stale {
+		t.Errorf("out/%s (run go run ./cmd/gen -spec streamer.yaml)", st)
+	}
+}
+
+// TestGenerateIsDeterministic generates every good case twice.
+func TestGenerateIsDeterministic(t *testing.T) {
+	cases, _ := filepath.Glob("testdata/*/spec.yaml")
+	for _, specPath := range cases {
+		src, err := os.ReadFile(specPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := spec.Parse("spec.yaml", src)
+		if err != nil {
+			continue
+		}
+		first, err := streamgen.Generate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			again, err := streamgen.Generate(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(again) != len(first) {
+				t.Fatalf("%s: %d files, then %d", specPath, len(first), len(again))
+			}
+			for i := range first {
+				if first[i].Path != again[i].Path || !bytes.Equal(first[i].Data, again[i].Data) {
+					t.Fatalf("%s: %s differs between two runs", specPath, first[i].Path)
+				}
+			}
+		}
+		if !sort.SliceIsSorted(first, func(i, j int) bool { return first[i].Path < first[j].Path }) {
+			t.Errorf("%s: files not sorted by path", specPath)
+		}
+	}
+}
+
+func compare(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		writeFile(t, path, got)
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Errorf("%v (run go test -run TestGolden -update)", err)
+		return
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from what is generated now:\n%s", path, firstDifference(want, got))
+	}
+}
+
+// expectOnly fails when dir holds files besides spec.yaml and names (or,
+// with -update, deletes them).
+func expectOnly(t *testing.T, dir string, names []string) {
+	t.Helper()
+	want := map[string]bool{"spec.yaml": true}
+	for _, n := range names {
+		want[n] = true
+	}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if rel = filepath.ToSlash(rel); want[rel] {
+			return nil
+		}
+		if *update {
+			return os.Remove(path)
+		}
+		t.Errorf("%s: %s is not generated any more (run go test -run TestGolden -update)", dir, rel)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func fileNamed(t *testing.T, files []streamgen.File, name string) streamgen.File {
+	t.Helper()
+	for _, f := range files {
+		if f.Path == name {
+			return f
+		}
+	}
+	t.Fatalf("no %s generated", name)
+	return streamgen.File{}
+}
+
+// firstDifference shows the first line that differs.
+func firstDifference(want, got []byte) string {
+	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return "line " + strconv.Itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl
+		}
+	}
+	return "(same lines; different bytes)"
+}

@@ -1,0 +1,453 @@
+package local
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The tests below run the real thing: the gen binary, built here, runs
+// `gen local` in a module of its own that uses this repository, builds the
+// generated handler and runs it as a child process.
+
+// e2e is a scratch module where gen local generates and builds handlers.
+type e2e struct {
+	root string // this repository
+	gen  string // the gen binary
+	mod  string // the module folder
+	env  []string
+}
+
+func newE2E(t *testing.T) *e2e {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds gen and handlers and runs them: slow")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &e2e{root: root, mod: t.TempDir()}
+	// Everything the builds need is in the module cache: no network.
+	e.env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod", "GOWORK=off")
+	e.gen = filepath.Join(e.mod, "gen-binary")
+	build := exec.Command("go", "build", "-o", e.gen, "./cmd/gen")
+	build.Dir, build.Env = root, e.env
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build gen: %v\n%s", err, out)
+	}
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod = []byte(strings.Replace(string(gomod), "module github.com/streamgen/streamgen", "module example.com/local", 1) +
+		"\nrequire github.com/streamgen/streamgen v0.0.0\n\nreplace github.com/streamgen/streamgen => " + root + "\n")
+	writeTestFile(t, filepath.Join(e.mod, "go.mod"), gomod)
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTestFile(t, filepath.Join(e.mod, "go.sum"), sum)
+	return e
+}
+
+func writeTestFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// genLocal is a running `gen local` process and everything it printed.
+type genLocal struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	url    string // http://127.0.0.1:PORT/<path>
+	apiKey string
+	mu     sync.Mutex
+	lines  []string
+	exited chan struct{}
+}
+
+// start runs gen local for specFile with its out folder in the module and
+// waits until it serves.
+func (e *e2e) start(t *testing.T, specFile, out string, args ...string) *genLocal {
+	t.Helper()
+	cmd := exec.Command(e.gen, append([]string{"local", "-spec", specFile, "-out", out, "-addr", "127.0.0.1:0"}, args...)...)
+	cmd.Dir, cmd.Env = e.mod, e.env
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	g := &genLocal{t: t, cmd: cmd, exited: make(chan struct{})}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			g.mu.Lock()
+			g.lines = append(g.lines, sc.Text())
+			g.mu.Unlock()
+		}
+	}()
+	go func() {
+		cmd.Wait()
+		pw.Close()
+		close(g.exited)
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-g.exited
+		if t.Failed() {
+			t.Logf("gen local output:\n%s", g.output())
+		}
+	})
+	banner := g.waitFor(`API: +POST (http://\S+)`, 3*time.Minute)
+	g.url = banner[1]
+	if m := g.find(`send x-api-key: (\S+)`); m != nil {
+		g.apiKey = m[1]
+	}
+	g.waitFor(`Ctrl-C stops`, 5*time.Second)
+	return g
+}
+
+func (g *genLocal) output() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return strings.Join(g.lines, "\n")
+}
+
+func (g *genLocal) find(pattern string) []string {
+	return regexp.MustCompile(pattern).FindStringSubmatch(g.output())
+}
+
+// waitFor waits until the output matches pattern and returns the match.
+func (g *genLocal) waitFor(pattern string, timeout time.Duration) []string {
+	g.t.Helper()
+	re := regexp.MustCompile(pattern)
+	deadline := time.Now().Add(timeout)
+	for {
+		if m := re.FindStringSubmatch(g.output()); m != nil {
+			return m
+		}
+		select {
+		case <-g.exited:
+			g.t.Fatalf("gen local exited before printing %q", pattern)
+		default:
+		}
+		if time.Now().After(deadline) {
+			g.t.Fatalf("no %q after %s", pattern, timeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// post sends body and returns the status and the JSON answer.
+func (g *genLocal) post(body string, headers ...string) (int, string) {
+	g.t.Helper()
+	req, err := http.NewRequest("POST", g.url, strings.NewReader(body))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return g.do(req)
+}
+
+func (g *genLocal) do(req *http.Request) (int, string) {
+	g.t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+		g.t.Errorf("%s %s: Content-Type %q", req.Method, req.URL, ct)
+	}
+	return resp.StatusCode, string(data)
+}
+
+func (g *genLocal) expect(what string, status int, body string, wantStatus int, bodyPattern string) {
+	g.t.Helper()
+	if status != wantStatus || !regexp.MustCompile(`^(?:`+bodyPattern+`)$`).MatchString(body) {
+		g.t.Errorf("%s: %d %s, want %d %s", what, status, body, wantStatus, bodyPattern)
+	}
+}
+
+// logged returns the items the handler logged with msg, in order.
+func (g *genLocal) logged(msg string) []map[string]any {
+	var items []map[string]any
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, l := range g.lines {
+		rest, ok := strings.CutPrefix(l, "handler | ")
+		if !ok {
+			continue
+		}
+		var entry struct {
+			Msg  string
+			Item map[string]any
+		}
+		if json.Unmarshal([]byte(rest), &entry) == nil && entry.Msg == msg {
+			items = append(items, entry.Item)
+		}
+	}
+	return items
+}
+
+// waitLogged waits until the handler logged n items with msg, then a moment
+// longer to see any extra, and returns them.
+func (g *genLocal) waitLogged(msg string, n int) []map[string]any {
+	g.t.Helper()
+	g.waitCount(msg, n)
+	time.Sleep(300 * time.Millisecond)
+	return g.logged(msg)
+}
+
+// waitCount waits until the handler logged at least n items with msg.
+func (g *genLocal) waitCount(msg string, n int) {
+	g.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for len(g.logged(msg)) < n {
+		if time.Now().After(deadline) {
+			g.t.Fatalf("handler logged %d %q items after a minute, want %d", len(g.logged(msg)), msg, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (g *genLocal) stop() {
+	g.t.Helper()
+	g.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-g.exited:
+	case <-time.After(time.Minute):
+		g.t.Fatal("gen local did not stop on SIGTERM")
+	}
+	if code := g.cmd.ProcessState.ExitCode(); code != 0 {
+		g.t.Errorf("gen local exit code %d after SIGTERM", code)
+	}
+	g.waitFor(`gen local: stopped`, time.Second)
+}
+
+func field(items []map[string]any, name string) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, fmt.Sprint(it[name]))
+	}
+	return out
+}
+
+func TestGenLocal(t *testing.T) {
+	e := newE2E(t)
+
+	t.Run("seed", func(t *testing.T) {
+		g := e.start(t, filepath.Join(e.root, "testdata/seed/spec.yaml"), "seed")
+		var ids []string
+		for i := range 5 {
+			status, body := g.post(fmt.Sprintf(`{"message":"hello %d \"$#\\ \u2028😀"}`, i))
+			g.expect("valid", status, body, 200, `\{"id":"[0-9a-f-]{36}"\}`)
+			var answer struct{ ID string }
+			json.Unmarshal([]byte(body), &answer)
+			ids = append(ids, answer.ID)
+		}
+		status, body := g.post(`{}`)
+		g.expect("missing message", status, body, 400, `\{"message":"Invalid request body: .*message.*"\}`)
+		status, body = g.post(`{"message":"x","extra":1}`)
+		g.expect("unknown field", status, body, 400, `\{"message":"Invalid request body: .*extra.*"\}`)
+		status, body = g.post(`{"message":`)
+		g.expect("not JSON", status, body, 400, `\{"message":"Invalid request body: .*"\}`)
+		req, _ := http.NewRequest("GET", g.url, nil)
+		status, body = g.do(req)
+		g.expect("GET", status, body, 403, `\{"message":"Missing Authentication Token"\}`)
+		req, _ = http.NewRequest("POST", strings.TrimSuffix(g.url, "/InsertItem")+"/nowhere", strings.NewReader(`{}`))
+		status, body = g.do(req)
+		g.expect("unknown route", status, body, 403, `\{"message":"Missing Authentication Token"\}`)
+
+		items := g.waitLogged("item saved", len(ids))
+		if got := field(items, "id"); fmt.Sprint(got) != fmt.Sprint(ids) {
+			t.Errorf("handler logged ids %v, want each stored id once, in order: %v", got, ids)
+		}
+		for i, it := range items {
+			if want := fmt.Sprintf("hello %d \"$#\\ \u2028😀", i); it["message"] != want {
+				t.Errorf("item %d message %q, want %q", i, it["message"], want)
+			}
+		}
+		g.stop()
+	})
+
+	t.Run("nested", func(t *testing.T) {
+		g := e.start(t, filepath.Join(e.root, "testdata/nested/spec.yaml"), "nested")
+		first := `{"orderId":"o-1","customer":{"name":"Ann","address":{"city":"Oslo","geo":{"lat":59.9139,"lon":10.7522}}},"lines":[{"sku":"a","qty":1,"options":[{"key":"gift"}]}],"matrix":[[1,2],[3]]}`
+		status, body := g.post(first)
+		g.expect("first", status, body, 200, `\{\}`)
+		status, body = g.post(`{"orderId":"o-1","customer":{"name":"Bob","address":{"city":"Rome"}},"lines":[{"sku":"b"}]}`)
+		g.expect("duplicate", status, body, 409, `\{"message":"An item with this key already exists"\}`)
+		status, body = g.post(`{"orderId":"o-2","customer":{"name":"Cy","address":{"city":"Lyon"}},"lines":[]}`)
+		g.expect("too few lines", status, body, 400, `\{"message":"Invalid request body: .*lines.*"\}`)
+		status, body = g.post(`{"orderId":"o-2","customer":{"name":"Cy","address":{"city":"Lyon"}},"lines":[{"sku":"c","qty":2}]}`)
+		g.expect("second", status, body, 200, `\{\}`)
+
+		items := g.waitLogged("item saved", 2)
+		if got := field(items, "orderId"); fmt.Sprint(got) != "[o-1 o-2]" {
+			t.Errorf("handler logged orders %v, want [o-1 o-2]", got)
+		}
+		if c, _ := items[0]["customer"].(map[string]any); c["name"] != "Ann" {
+			t.Errorf("o-1 customer %v: the rejected write changed the item", items[0]["customer"])
+		}
+		g.stop()
+	})
+
+	t.Run("auth-api-key", func(t *testing.T) {
+		g := e.start(t, filepath.Join(e.root, "testdata/auth-api-key/spec.yaml"), "keyed")
+		if g.apiKey == "" {
+			t.Fatal("no api key printed at start")
+		}
+		status, body := g.post(`{"payload":"p1"}`)
+		g.expect("no key", status, body, 403, `\{"message":"Forbidden"\}`)
+		status, body = g.post(`{"payload":"p1"}`, "x-api-key", "wrong")
+		g.expect("wrong key", status, body, 403, `\{"message":"Forbidden"\}`)
+		status, body = g.post(`{"payload":"p1"}`, "x-api-key", g.apiKey)
+		g.expect("key", status, body, 200, `\{"id":"[0-9a-f-]{36}"\}`)
+		status, body = g.post(`{"payload":"`+strings.Repeat("x", 4097)+`"}`, "x-api-key", g.apiKey)
+		g.expect("too long", status, body, 400, `\{"message":"Invalid request body: .*"\}`)
+		status, body = g.post(`{"payload":"p2"}`, "x-api-key", g.apiKey)
+		g.expect("key", status, body, 200, `\{"id":"[0-9a-f-]{36}"\}`)
+		if got := field(g.waitLogged("item saved", 2), "payload"); fmt.Sprint(got) != "[p1 p2]" {
+			t.Errorf("handler logged %v, want [p1 p2]", got)
+		}
+		g.stop()
+	})
+
+	t.Run("failing record goes to the DLQ", func(t *testing.T) {
+		dir := filepath.Join(e.mod, "failing")
+		seed, err := os.ReadFile("../testdata/seed/spec.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeTestFile(t, filepath.Join(dir, "spec.yaml"), append(seed, []byte("stream:\n  retries: 2\n")...))
+		// The user's process, kept by gen: it fails on a marker value.
+		writeTestFile(t, filepath.Join(dir, "out/handler/main.go"), []byte(`package main
+
+import (
+	"context"
+	"errors"
+)
+
+func process(ctx context.Context, rec *Record) error {
+	if rec.NewImage.Message == "poison" {
+		rec.Logger().Warn("failing on purpose")
+		return errors.New("poison record")
+	}
+	rec.Logger().Info("item saved", "item", rec.NewImage)
+	return nil
+}
+`))
+		g := e.start(t, "failing/spec.yaml", "failing/out")
+		for _, m := range []string{"m1", "m2", "poison", "m4", "m5"} {
+			status, body := g.post(`{"message":"` + m + `"}`)
+			g.expect(m, status, body, 200, `\{"id":"[0-9a-f-]{36}"\}`)
+		}
+		g.waitFor(`stream: record \d+ \(INSERT\) sent to DLQ`, time.Minute)
+		items := g.waitLogged("item saved", 4)
+		if got := field(items, "message"); fmt.Sprint(got) != "[m1 m2 m4 m5]" {
+			t.Errorf("handler logged %v, want [m1 m2 m4 m5]: every good record once, in order", got)
+		}
+		if n := strings.Count(g.output(), "failing on purpose"); n < 3 {
+			t.Errorf("poison tried %d times, want at least 1 + 2 retries", n)
+		}
+		dlq, err := os.ReadFile(filepath.Join(dir, "out/local-dlq.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := bytes.Split(bytes.TrimSpace(dlq), []byte("\n"))
+		var msg struct {
+			RequestContext struct{ Condition string } `json:"requestContext"`
+			Record         struct {
+				EventName string
+				DynamoDB  struct{ NewImage map[string]map[string]string } `json:"dynamodb"`
+			} `json:"record"`
+		}
+		if len(lines) != 1 || json.Unmarshal(lines[0], &msg) != nil ||
+			msg.RequestContext.Condition != "RetryAttemptsExhausted" || msg.Record.DynamoDB.NewImage["message"]["S"] != "poison" {
+			t.Errorf("DLQ file:\n%s", dlq)
+		}
+		g.stop()
+	})
+
+	t.Run("killed mid-stream, restarted: nothing lost", func(t *testing.T) {
+		dir := filepath.Join(e.mod, "killed")
+		seed, err := os.ReadFile("../testdata/seed/spec.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeTestFile(t, filepath.Join(dir, "spec.yaml"), append(seed, []byte("stream:\n  batchSize: 5\n")...))
+		// A slow handler, so that the kill lands mid-stream.
+		writeTestFile(t, filepath.Join(dir, "out/handler/main.go"), []byte(`package main
+
+import (
+	"context"
+	"time"
+)
+
+func process(ctx context.Context, rec *Record) error {
+	time.Sleep(40 * time.Millisecond)
+	rec.Logger().Info("item saved", "item", rec.NewImage)
+	return nil
+}
+`))
+		g := e.start(t, "killed/spec.yaml", "killed/out")
+		var ids []string
+		for i := range 30 {
+			status, body := g.post(fmt.Sprintf(`{"message":"k%d"}`, i))
+			g.expect("valid", status, body, 200, `\{"id":"[0-9a-f-]{36}"\}`)
+			var answer struct{ ID string }
+			json.Unmarshal([]byte(body), &answer)
+			ids = append(ids, answer.ID)
+		}
+		g.waitCount("item saved", 3)
+		g.cmd.Process.Kill() // SIGKILL: no shutdown at all
+		<-g.exited
+		before := field(g.logged("item saved"), "id")
+		if len(before) >= len(ids) {
+			t.Fatalf("all %d records delivered before the kill: not mid-stream", len(before))
+		}
+
+		g2 := e.start(t, "killed/spec.yaml", "killed/out")
+		after := field(g2.waitLogged("item saved", len(ids)-len(before)), "id")
+		seen := map[string]int{}
+		for _, id := range append(before, after...) {
+			seen[id]++
+		}
+		for i, id := range ids {
+			if seen[id] == 0 {
+				t.Errorf("record %d (%s) never delivered", i, id)
+			}
+		}
+		// Delivery resumed from the checkpoint, in order, not from the start.
+		if len(after) > 0 && after[0] == ids[0] {
+			t.Errorf("restart delivered from the first record again")
+		}
+		t.Logf("delivered %d before the kill, %d after the restart, %d records", len(before), len(after), len(ids))
+		g2.stop()
+	})
+}

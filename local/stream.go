@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -85,7 +86,10 @@ func (s *Stream) Run(ctx context.Context) error {
 			continue
 		}
 
-		failed, cause := s.deliver(batch)
+		failed, cause, err := s.deliver(batch)
+		if err != nil {
+			return err
+		}
 		switch {
 		case failed < 0: // success
 			if err := s.checkpoint(&done, end); err != nil {
@@ -166,27 +170,30 @@ func (s *Stream) expired(batch []*Record) int {
 }
 
 // deliver invokes the handler with batch. It returns -1 when every record
-// succeeded, else the index of the first record to retry and why.
-func (s *Stream) deliver(batch []*Record) (int, string) {
+// succeeded, else the index of the first record to retry and why. An error
+// is not the handler's failure but the machine's (the handler cannot be
+// started): delivery stops, and the records stay for the next start.
+func (s *Stream) deliver(batch []*Record) (int, string, error) {
 	payload, err := json.Marshal(eventOf(batch, s.Region, s.SourceARN))
 	if err != nil {
-		return 0, err.Error()
+		return 0, "", err
 	}
 	body, err := s.Invoke(payload)
+	var fe *FunctionError
+	if errors.As(err, &fe) {
+		return 0, fe.Error(), nil
+	}
 	if err != nil {
-		return 0, err.Error()
+		return 0, "", err
 	}
 	var resp struct {
 		BatchItemFailures []struct {
 			ItemIdentifier *string `json:"itemIdentifier"`
 		} `json:"batchItemFailures"`
 	}
-	if len(body) == 0 || string(body) == "null" {
-		return -1, ""
-	}
-	if err := json.Unmarshal(body, &resp); err != nil {
-		// Lambda ignores a response it cannot read as a batch response.
-		return -1, ""
+	// An empty or unreadable response is a success, as for Lambda.
+	if json.Unmarshal(body, &resp) != nil {
+		return -1, "", nil
 	}
 	first := -1
 	for _, f := range resp.BatchItemFailures {
@@ -195,16 +202,16 @@ func (s *Stream) deliver(batch []*Record) (int, string) {
 			i = indexOf(batch, *f.ItemIdentifier)
 		}
 		if i < 0 {
-			return 0, fmt.Sprintf("batchItemFailures names no record of the batch: %s", body)
+			return 0, fmt.Sprintf("batchItemFailures names no record of the batch: %s", body), nil
 		}
 		if first < 0 || i < first {
 			first = i
 		}
 	}
 	if first >= 0 {
-		return first, "handler reported record " + seqString(batch[first].Seq) + " as failed"
+		return first, "the handler reported record " + seqString(batch[first].Seq) + " as failed", nil
 	}
-	return -1, ""
+	return -1, "", nil
 }
 
 func indexOf(batch []*Record, id string) int {

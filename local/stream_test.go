@@ -247,3 +247,19 @@ func TestSequenceNumbersGrowAsStrings(t *testing.T) {
 		prev = s
 	}
 }
+
+func TestStreamStopsWithoutLosingRecordsWhenTheHandlerCannotRun(t *testing.T) {
+	store := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_IMAGE")
+	putMessages(t, store, "a", "b")
+	s := newTestStream(t, store, &fakeHandler{})
+	s.Invoke = func([]byte) ([]byte, error) { return nil, errors.New("start handler: no such file") }
+	if err := s.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("Run = %v, want the start error", err)
+	}
+	if cp, _ := store.Checkpoint(); cp != 0 {
+		t.Errorf("checkpoint %d: records skipped", cp)
+	}
+	if got := dlqMessages(t, s.DLQ); len(got) != 0 {
+		t.Errorf("DLQ %v: records dead-lettered for a machine problem", got)
+	}
+}

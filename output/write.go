@@ -62,6 +62,7 @@ func (e *RefusedError) ExitCode() int { return 3 }
 // 0644 and folders 0755. On any error dir is exactly as before and nothing
 // is left beside it.
 func Write(dir string, files []streamgen.File, opts Options) error {
+	given := dir
 	dir, err := resolve(dir)
 	if err != nil {
 		return err
@@ -74,7 +75,7 @@ func Write(dir string, files []streamgen.File, opts Options) error {
 		return err
 	}
 	if !opts.AllowReplace {
-		if err := guard(dir, files); err != nil {
+		if err := guard(given, dir, files); err != nil {
 			return err
 		}
 	}
@@ -107,8 +108,9 @@ func checkInterrupted(dir string) error {
 		dir, aside[0], aside[0], dir)
 }
 
-// guard refuses a template whose deployment would lose data.
-func guard(dir string, files []streamgen.File) error {
+// guard refuses a template whose deployment would lose data; given is dir
+// as the user named it.
+func guard(given, dir string, files []streamgen.File) error {
 	old, err := os.ReadFile(filepath.Join(dir, TemplateName))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -119,7 +121,7 @@ func guard(dir string, files []streamgen.File) error {
 	changes, err := stackdiff.Templates(old, templateOf(files))
 	if err != nil {
 		return fmt.Errorf("%s: %w; gen cannot tell whether the new template keeps your data (--allow-replace writes anyway)",
-			filepath.Join(dir, TemplateName), err)
+			filepath.Join(given, TemplateName), err)
 	}
 	var lossy []stackdiff.Change
 	for _, c := range changes {
@@ -128,7 +130,7 @@ func guard(dir string, files []streamgen.File) error {
 		}
 	}
 	if len(lossy) > 0 {
-		return &RefusedError{Dir: dir, Changes: lossy}
+		return &RefusedError{Dir: given, Changes: lossy}
 	}
 	return nil
 }

@@ -3,11 +3,11 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/output"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -19,7 +19,10 @@ func regenFlags() []cli.Flag {
 	}
 }
 
-func generateFlags() []cli.Flag { return regenFlags() }
+func generateFlags() []cli.Flag {
+	return append(regenFlags(), &cli.BoolFlag{Name: "allow-replace",
+		Usage: "write even if deploying the new template replaces or deletes the table, its stream or the dead-letter queue (exit 3 otherwise)"})
+}
 
 // generate is gen -spec FILE [-out DIR].
 func generate(c *cli.Context) error {
@@ -35,7 +38,7 @@ func generate(c *cli.Context) error {
 		return err
 	}
 	dir := c.String("out")
-	if err := writeFiles(dir, files); err != nil {
+	if err := output.Write(dir, files, output.Options{AllowReplace: c.Bool("allow-replace")}); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(files), dir)
@@ -64,19 +67,8 @@ func readSpec(path string) (*spec.Spec, error) {
 	return spec.Parse(path, src)
 }
 
-// writeFiles writes files into dir; a user-owned file that exists is kept.
+// writeFiles writes files into dir atomically, keeps the user's files and
+// refuses a template that would lose the deployed stack's data (exit 3).
 func writeFiles(dir string, files []streamgen.File) error {
-	for _, f := range files {
-		full := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if _, err := os.Stat(full); err == nil && f.UserOwned {
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(full, f.Data, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return output.Write(dir, files, output.Options{})
 }

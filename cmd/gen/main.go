@@ -36,6 +36,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			initCommand,
 			buildCommand,
 			localCommand,
+			diffCommand,
+			checkCommand,
 		},
 		Writer:         stdout,
 		ErrWriter:      stderr,

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/streamgen/streamgen/output"
+)
+
+var diffCommand = &cli.Command{
+	Name:      "diff",
+	Usage:     "print what deploying the regenerated template would do to the stack of DIR, resource by resource; writes nothing",
+	UsageText: "gen diff -spec FILE [-out DIR]",
+	Flags:     regenFlags(),
+	Action: func(c *cli.Context) error {
+		if c.String("spec") == "" {
+			return usageError{fmt.Errorf("-spec FILE is required")}
+		}
+		files, err := generateFiles(c.String("spec"))
+		if err != nil {
+			return err
+		}
+		changes, err := output.Changes(c.String("out"), files)
+		if err != nil {
+			return err
+		}
+		w := c.App.Writer
+		if len(changes) == 0 {
+			fmt.Fprintln(w, "no resource changes")
+			return nil
+		}
+		lossy := 0
+		for _, ch := range changes {
+			fmt.Fprintln(w, ch)
+			if ch.Destructive() {
+				lossy++
+				fmt.Fprintf(w, "          ! %s: %s\n", strings.Join(ch.Why, "; "), ch.Loss)
+			}
+		}
+		if lossy > 0 {
+			fmt.Fprintf(w, "%d of %d changes lose data: gen refuses to write them without --allow-replace\n", lossy, len(changes))
+		}
+		return nil
+	},
+}

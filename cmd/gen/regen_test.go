@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// gen runs gen in dir and returns its exit code and output.
+func gen(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Chdir(dir)
+	var o, e bytes.Buffer
+	code = run(append([]string{"gen"}, args...), &o, &e)
+	return code, o.String(), e.String()
+}
+
+const regenSpec = `version: 1
+name: streamer
+table:
+  partitionKey: id
+fields:
+  id:
+    type: string
+    from: requestId
+  message:
+    type: string
+    required: true
+stream:
+  memory: 256
+`
+
+// tree is every file under root with its bytes and mode.
+func tree(t *testing.T, root string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(root, func(full string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(full)
+		files[full] = info.Mode().String() + " " + string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func writeSpec(t *testing.T, dir, src string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "s.yaml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func expect(t *testing.T, what string, code, want int, stdout, stderr string) {
+	t.Helper()
+	if code != want {
+		t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", what, code, want, stdout, stderr)
+	}
+}
+
+func TestRegenerateCLI(t *testing.T) {
+	dir := t.TempDir()
+	writeSpec(t, dir, regenSpec)
+	code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "first gen", code, 0, o, e)
+
+	code, o, e = gen(t, dir, "check", "-spec", "s.yaml", "-out", "out")
+	expect(t, "check after gen", code, 0, o, e)
+
+	// The user's work: main.go edited, a file added.
+	mainGo := filepath.Join(dir, "out/handler/main.go")
+	if _, err := os.Stat(mainGo); err != nil {
+		t.Fatalf("no handler main.go: %v", err)
+	}
+	if err := os.WriteFile(mainGo, []byte("package main\n\n// my code\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "out/handler/helper.go"), []byte("package main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, o, e = gen(t, dir, "check", "-spec", "s.yaml", "-out", "out")
+	expect(t, "check ignores user files", code, 0, o, e)
+
+	// A change that keeps the data: written, user files kept.
+	writeSpec(t, dir, strings.Replace(regenSpec, "memory: 256", "memory: 512", 1))
+	code, o, e = gen(t, dir, "check", "-spec", "s.yaml", "-out", "out")
+	expect(t, "check of a stale output", code, 1, o, e)
+	if !strings.Contains(o, "template.yaml: differs") {
+		t.Errorf("check does not say what is stale:\n%s", o)
+	}
+	code, o, e = gen(t, dir, "diff", "-spec", "s.yaml", "-out", "out")
+	expect(t, "diff", code, 0, o, e)
+	if !strings.Contains(o, "changed") || !strings.Contains(o, "MemorySize") || strings.Contains(o, "lose data") {
+		t.Errorf("diff of a memory change:\n%s", o)
+	}
+	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "gen of a safe change", code, 0, o, e)
+	if b, _ := os.ReadFile(mainGo); string(b) != "package main\n\n// my code\n" {
+		t.Errorf("main.go overwritten: %q", b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out/handler/helper.go")); err != nil {
+		t.Errorf("user file lost: %v", err)
+	}
+
+	// A new partition key would replace the table: refused, nothing written.
+	before := tree(t, dir)
+	writeSpec(t, dir, strings.Replace(strings.Replace(regenSpec, "partitionKey: id", "partitionKey: pk", 1), "  id:\n", "  pk:\n", 1))
+	before[filepath.Join(dir, "s.yaml")] = tree(t, dir)[filepath.Join(dir, "s.yaml")]
+	code, o, e = gen(t, dir, "diff", "-spec", "s.yaml", "-out", "out")
+	expect(t, "diff of a key change", code, 0, o, e)
+	if !strings.Contains(o, "replaced  StreamerTable (AWS::DynamoDB::Table)") || !strings.Contains(o, "lose data") {
+		t.Errorf("diff of a key change:\n%s", o)
+	}
+	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "gen of a key change", code, 3, o, e)
+	if !strings.Contains(e, "partition key id (S) becomes pk (S)") || !strings.Contains(e, "--allow-replace") {
+		t.Errorf("refusal does not explain:\n%s", e)
+	}
+	after := tree(t, dir)
+	if len(after) != len(before) {
+		t.Errorf("files after the refusal: %d, before: %d", len(after), len(before))
+	}
+	for name, content := range before {
+		if after[name] != content {
+			t.Errorf("%s changed by a refused gen", name)
+		}
+	}
+	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out", "--allow-replace")
+	expect(t, "gen --allow-replace", code, 0, o, e)
+	code, o, e = gen(t, dir, "check", "-spec", "s.yaml", "-out", "out")
+	expect(t, "check after --allow-replace", code, 0, o, e)
+}
+
+func TestRegenCommandsRejectBadSpecs(t *testing.T) {
+	dir := t.TempDir()
+	writeSpec(t, dir, "version: 1\nname: streamer\nfields: {id: {typ: string}}\n")
+	for _, cmd := range []string{"diff", "check"} {
+		code, o, e := gen(t, dir, cmd, "-spec", "s.yaml", "-out", "out")
+		expect(t, cmd+" of a bad spec", code, 2, o, e)
+		if !strings.Contains(e, "s.yaml:") {
+			t.Errorf("%s: error does not name the spec:\n%s", cmd, e)
+		}
+	}
+	code, o, e := gen(t, dir, "check", "-spec", "missing.yaml", "-out", "out")
+	expect(t, "check of a missing spec", code, 1, o, e)
+}

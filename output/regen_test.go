@@ -1,0 +1,134 @@
+package output_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/output"
+	"github.com/streamgen/streamgen/spec"
+)
+
+// deployed is the spec of the stack a user has deployed.
+const deployed = `version: 1
+name: streamer
+table:
+  partitionKey: id
+  sortKey: at
+fields:
+  id: {type: string, from: requestId}
+  at: {type: integer, from: requestTimeEpoch}
+  message: {type: string, required: true}
+`
+
+func generate(t *testing.T, src string) []streamgen.File {
+	t.Helper()
+	s, err := spec.Parse("streamer.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("spec:\n%s\n%v", src, err)
+	}
+	files, err := streamgen.Generate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func change(t *testing.T, src string, edits ...string) string {
+	t.Helper()
+	for i := 0; i < len(edits); i += 2 {
+		if !strings.Contains(src, edits[i]) {
+			t.Fatalf("spec has no %q", edits[i])
+		}
+		src = strings.Replace(src, edits[i], edits[i+1], 1)
+	}
+	return src
+}
+
+// TestEveryReplacingSpecChangeIsRefused regenerates the deployed spec's
+// output with each spec change that makes CloudFormation replace or delete
+// data, through the real generator: each is refused with the output left
+// as it was, and written with AllowReplace.
+func TestEveryReplacingSpecChangeIsRefused(t *testing.T) {
+	tests := []struct {
+		name, spec, says string
+	}{
+		{"partition key renamed", change(t, deployed, "partitionKey: id", "partitionKey: pk", "  id: {", "  pk: {"),
+			"partition key id (S) becomes pk (S)"},
+		{"partition key type", change(t, deployed, "id: {type: string, from: requestId}", "id: {type: integer, from: requestTimeEpoch}",
+			"at: {type: integer, from: requestTimeEpoch}", "at: {type: string, from: requestId}"),
+			"partition key id changes type from S to N"},
+		{"sort key removed", change(t, deployed, "  sortKey: at\n", ""), "sort key at (N) is removed"},
+		{"sort key renamed", change(t, deployed, "sortKey: at", "sortKey: when", "  at: {", "  when: {"),
+			"sort key at (N) becomes when (N)"},
+		{"stream view", change(t, deployed, "fields:", "stream: {view: KEYS_ONLY}\nfields:"),
+			"stream view NEW_IMAGE becomes KEYS_ONLY"},
+		{"stack renamed", change(t, deployed, "name: streamer", "name: orders"),
+			"StreamerTable (AWS::DynamoDB::Table) is removed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			if err := output.Write(dir, generate(t, deployed), output.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			before, err := os.ReadFile(filepath.Join(dir, "template.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files := generate(t, tt.spec)
+			err = output.Write(dir, files, output.Options{})
+			var refused *output.RefusedError
+			if !errors.As(err, &refused) {
+				t.Fatalf("error %v, want a refusal", err)
+			}
+			if !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("refusal does not say %q:\n%s", tt.says, err)
+			}
+			if after, _ := os.ReadFile(filepath.Join(dir, "template.yaml")); string(after) != string(before) {
+				t.Error("refused, yet template.yaml changed")
+			}
+			if err := output.Write(dir, files, output.Options{AllowReplace: true}); err != nil {
+				t.Fatalf("with AllowReplace: %v", err)
+			}
+			if stale, err := output.Check(dir, files); err != nil || len(stale) != 0 {
+				t.Errorf("after AllowReplace, stale: %v %v", stale, err)
+			}
+		})
+	}
+}
+
+func TestSafeSpecChangesAreWritten(t *testing.T) {
+	tests := []struct{ name, spec string }{
+		{"new optional field", change(t, deployed, "  message:", "  note: {type: string}\n  message:")},
+		{"new required field", change(t, deployed, "  message:", "  count: {type: integer, required: true}\n  message:")},
+		{"memory and batch", change(t, deployed, "fields:", "stream: {memory: 1024, batchSize: 10, retries: 5}\nfields:")},
+		{"events", change(t, deployed, "fields:", "stream: {events: [INSERT]}\nfields:")},
+		{"api path, auth and throttle", change(t, deployed, "table:", "api: {path: /v2/items, auth: api_key, throttle: {rate: 5, burst: 10}}\ntable:")},
+		{"duplicates overwrite", change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  onDuplicate: overwrite\n")},
+		{"ttl", change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  ttl: expires\n", "  message:", "  expires: {type: integer}\n  message:")},
+		{"retention off", change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  retain: false\n")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			if err := output.Write(dir, generate(t, deployed), output.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			files := generate(t, tt.spec)
+			changes, err := output.Changes(dir, files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(changes) == 0 {
+				t.Fatal("no resource changes: the case tests nothing")
+			}
+			if err := output.Write(dir, files, output.Options{}); err != nil {
+				t.Fatalf("refused a change that keeps the data: %v\nchanges: %v", err, changes)
+			}
+		})
+	}
+}

@@ -395,14 +395,45 @@ func process(ctx context.Context, rec *Record) error {
 	})
 
 	t.Run("killed mid-stream, restarted: nothing lost", func(t *testing.T) {
-		dir := filepath.Join(e.mod, "killed")
-		seed, err := os.ReadFile("../testdata/seed/spec.yaml")
-		if err != nil {
-			t.Fatal(err)
+		before, after, ids := interrupted(t, e, "killed", func(g *genLocal) {
+			g.cmd.Process.Kill() // SIGKILL: no shutdown at all
+			<-g.exited
+		})
+		seen := map[string]int{}
+		for _, id := range append(before, after...) {
+			seen[id]++
 		}
-		writeTestFile(t, filepath.Join(dir, "spec.yaml"), append(seed, []byte("stream:\n  batchSize: 5\n")...))
-		// A slow handler, so that the kill lands mid-stream.
-		writeTestFile(t, filepath.Join(dir, "out/handler/main.go"), []byte(`package main
+		for i, id := range ids {
+			if seen[id] == 0 {
+				t.Errorf("record %d (%s) never delivered", i, id)
+			}
+		}
+		// Delivery resumed from the checkpoint, not from the start.
+		if len(after) > 0 && after[0] == ids[0] {
+			t.Errorf("restart delivered from the first record again")
+		}
+	})
+
+	t.Run("SIGTERM mid-stream: the batch in flight finishes, each record once", func(t *testing.T) {
+		before, after, ids := interrupted(t, e, "stopped", func(g *genLocal) { g.stop() })
+		if got := append(before, after...); fmt.Sprint(got) != fmt.Sprint(ids) {
+			t.Errorf("delivered %v then %v, want each of %v once, in order", before, after, ids)
+		}
+	})
+}
+
+// interrupted posts 30 records to a slow handler, interrupts gen local with
+// stop once a few are delivered, starts it again on the same data and
+// returns the ids delivered before and after, and the ids stored.
+func interrupted(t *testing.T, e *e2e, name string, stop func(*genLocal)) (before, after, ids []string) {
+	dir := filepath.Join(e.mod, name)
+	seed, err := os.ReadFile(filepath.Join(e.root, "testdata/seed/spec.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTestFile(t, filepath.Join(dir, "spec.yaml"), append(seed, []byte("stream:\n  batchSize: 5\n")...))
+	// A slow handler, so that the interruption lands mid-stream.
+	writeTestFile(t, filepath.Join(dir, "out/handler/main.go"), []byte(`package main
 
 import (
 	"context"
@@ -415,39 +446,23 @@ func process(ctx context.Context, rec *Record) error {
 	return nil
 }
 `))
-		g := e.start(t, "killed/spec.yaml", "killed/out")
-		var ids []string
-		for i := range 30 {
-			status, body := g.post(fmt.Sprintf(`{"message":"k%d"}`, i))
-			g.expect("valid", status, body, 200, `\{"id":"[0-9a-f-]{36}"\}`)
-			var answer struct{ ID string }
-			json.Unmarshal([]byte(body), &answer)
-			ids = append(ids, answer.ID)
-		}
-		g.waitCount("item saved", 3)
-		g.cmd.Process.Kill() // SIGKILL: no shutdown at all
-		<-g.exited
-		before := field(g.logged("item saved"), "id")
-		if len(before) >= len(ids) {
-			t.Fatalf("all %d records delivered before the kill: not mid-stream", len(before))
-		}
-
-		g2 := e.start(t, "killed/spec.yaml", "killed/out")
-		after := field(g2.waitLogged("item saved", len(ids)-len(before)), "id")
-		seen := map[string]int{}
-		for _, id := range append(before, after...) {
-			seen[id]++
-		}
-		for i, id := range ids {
-			if seen[id] == 0 {
-				t.Errorf("record %d (%s) never delivered", i, id)
-			}
-		}
-		// Delivery resumed from the checkpoint, in order, not from the start.
-		if len(after) > 0 && after[0] == ids[0] {
-			t.Errorf("restart delivered from the first record again")
-		}
-		t.Logf("delivered %d before the kill, %d after the restart, %d records", len(before), len(after), len(ids))
-		g2.stop()
-	})
+	g := e.start(t, name+"/spec.yaml", name+"/out")
+	for i := range 30 {
+		status, body := g.post(fmt.Sprintf(`{"message":"k%d"}`, i))
+		g.expect("valid", status, body, 200, `\{"id":"[0-9a-f-]{36}"\}`)
+		var answer struct{ ID string }
+		json.Unmarshal([]byte(body), &answer)
+		ids = append(ids, answer.ID)
+	}
+	g.waitCount("item saved", 3)
+	stop(g)
+	before = field(g.logged("item saved"), "id")
+	if len(before) >= len(ids) {
+		t.Fatalf("all %d records delivered before the interruption: not mid-stream", len(before))
+	}
+	g2 := e.start(t, name+"/spec.yaml", name+"/out")
+	after = field(g2.waitLogged("item saved", len(ids)-len(before)), "id")
+	t.Logf("delivered %d before the interruption, %d after the restart, of %d records", len(before), len(after), len(ids))
+	g2.stop()
+	return before, after, ids
 }

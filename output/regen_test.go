@@ -53,26 +53,36 @@ func change(t *testing.T, src string, edits ...string) string {
 // data, through the real generator: each is refused with the output left
 // as it was, and written with AllowReplace.
 func TestEveryReplacingSpecChangeIsRefused(t *testing.T) {
+	withoutSortKey := change(t, deployed, "  sortKey: at\n", "")
 	tests := []struct {
 		name, spec, says string
+		from             string // the deployed spec; deployed when ""
 	}{
+		{"sort key added", deployed, "sort key at (N) is added", withoutSortKey},
 		{"partition key renamed", change(t, deployed, "partitionKey: id", "partitionKey: pk", "  id: {", "  pk: {"),
-			"partition key id (S) becomes pk (S)"},
+			"partition key id (S) becomes pk (S)", ""},
 		{"partition key type", change(t, deployed, "id: {type: string, from: requestId}", "id: {type: integer, from: requestTimeEpoch}",
 			"at: {type: integer, from: requestTimeEpoch}", "at: {type: string, from: requestId}"),
-			"partition key id changes type from S to N"},
-		{"sort key removed", change(t, deployed, "  sortKey: at\n", ""), "sort key at (N) is removed"},
+			"partition key id changes type from S to N", ""},
+		{"sort key removed", change(t, deployed, "  sortKey: at\n", ""), "sort key at (N) is removed", ""},
 		{"sort key renamed", change(t, deployed, "sortKey: at", "sortKey: when", "  at: {", "  when: {"),
-			"sort key at (N) becomes when (N)"},
+			"sort key at (N) becomes when (N)", ""},
 		{"stream view", change(t, deployed, "fields:", "stream: {view: KEYS_ONLY}\nfields:"),
-			"stream view NEW_IMAGE becomes KEYS_ONLY"},
+			"stream view NEW_IMAGE becomes KEYS_ONLY", ""},
 		{"stack renamed", change(t, deployed, "name: streamer", "name: orders"),
-			"StreamerTable (AWS::DynamoDB::Table) is removed"},
+			"StreamerTable (AWS::DynamoDB::Table) is removed.\n    CloudFormation keeps the table and its items (DeletionPolicy: Retain) but it leaves the stack: orphaned", ""},
+		{"stack renamed, nothing retained", change(t, deployed, "name: streamer", "name: orders", "  sortKey: at\n", "  sortKey: at\n  retain: false\n"),
+			"StreamerDeadLetterQueue (AWS::SQS::Queue) is removed.\n    CloudFormation deletes the dead-letter queue",
+			change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  retain: false\n")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "out")
-			if err := output.Write(dir, generate(t, deployed), output.Options{}); err != nil {
+			from := tt.from
+			if from == "" {
+				from = deployed
+			}
+			if err := output.Write(dir, generate(t, from), output.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			before, err := os.ReadFile(filepath.Join(dir, "template.yaml"))

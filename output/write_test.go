@@ -400,3 +400,18 @@ func TestUserFileWhereGenNeedsAFolder(t *testing.T) {
 		t.Errorf("output changed")
 	}
 }
+
+func TestChangesOfAFirstDeployment(t *testing.T) {
+	changes, err := Changes(filepath.Join(t.TempDir(), "out"), generation("id", 256))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.String())
+	}
+	want := []string{"added     StreamerHandler (AWS::Lambda::Function)", "added     StreamerTable (AWS::DynamoDB::Table)"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("changes %q, want %q", got, want)
+	}
+}

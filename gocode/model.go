@@ -57,9 +57,14 @@ func (b *builder) fail(f *spec.Field, t spec.Type) {
 func newItemFile(s *spec.Spec, pkg string, withMain bool) (*itemFile, error) {
 	b := &builder{typeNames: map[string]bool{"Item": true, "Keys": true, "Record": true}}
 	f := &itemFile{Package: pkg, Main: withMain, Name: s.Name}
-	f.Item = b.structOf("Item", "decodeItem", s.Fields, "", true)
+	// A package without main is used by others: its decoders are exported.
+	itemDecoder, keysDecoder := "decodeItem", "decodeKeys"
+	if !withMain {
+		itemDecoder, keysDecoder = "DecodeItem", "DecodeKeys"
+	}
+	f.Item = b.structOf("Item", itemDecoder, s.Fields, "", true)
 	f.Item.Doc = fmt.Sprintf("Item is an item of the %s table, as its stream images carry it.", s.Name)
-	f.Keys = b.structOf("Keys", "decodeKeys", s.KeyFields(), "", false)
+	f.Keys = b.structOf("Keys", keysDecoder, s.KeyFields(), "", false)
 	f.Keys.Doc = "Keys is the primary key of an item: all a KEYS_ONLY stream record carries."
 	f.Nested = b.nested
 	return f, b.err

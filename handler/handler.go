@@ -122,6 +122,25 @@ func (h *Handler[T, K]) Handle(ctx context.Context, payload []byte) (events.Dyna
 	return ok, nil
 }
 
+// Decode reads a whole stream event into records without processing them,
+// stopping at the first record that cannot be decoded (for tools and tests;
+// Handle decodes each record just before processing it).
+func (h *Handler[T, K]) Decode(payload []byte) ([]*Record[T, K], error) {
+	var r Reader
+	recs, err := readEvent(&r, payload, nil)
+	if err != nil {
+		return nil, err
+	}
+	log := h.logger()
+	out := make([]*Record[T, K], len(recs))
+	for i := range recs {
+		if out[i], err = h.decode(&r, &recs[i], log); err != nil {
+			return out[:i], fmt.Errorf("record %s: %w", recs[i].seq, err)
+		}
+	}
+	return out, nil
+}
+
 func failed(seq string) events.DynamoDBEventResponse {
 	return events.DynamoDBEventResponse{
 		BatchItemFailures: []events.DynamoDBBatchItemFailure{{ItemIdentifier: seq}},

@@ -68,14 +68,11 @@ func (r *Reader) End() {
 }
 
 func (r *Reader) space() {
-	for r.pos < len(r.data) {
-		switch r.data[r.pos] {
-		case ' ', '\t', '\n', '\r':
-			r.pos++
-		default:
-			return
-		}
+	data, i := r.data, r.pos
+	for i < len(data) && (data[i] == ' ' || data[i] == '\n' || data[i] == '\t' || data[i] == '\r') {
+		i++
 	}
+	r.pos = i
 }
 
 // next returns the next byte that is not white space, without consuming it; 0 at the end.
@@ -159,23 +156,70 @@ func (r *Reader) str(path string) []byte {
 	if !r.expect(path, '"', "string") {
 		return nil
 	}
-	start := r.pos
-	for r.pos < len(r.data) {
-		c := r.data[r.pos]
-		switch {
+	data, start := r.data, r.pos
+	for i := start; i < len(data); i++ {
+		switch c := data[i]; {
 		case c == '"':
-			r.pos++
-			return r.data[start : r.pos-1]
+			r.pos = i + 1
+			return data[start:i]
 		case c == '\\':
+			r.pos = i
 			return r.unescape(path, start)
 		case c < 0x20:
+			r.pos = i
 			r.fail(path, "control character in string")
 			return nil
 		}
-		r.pos++
 	}
+	r.pos = len(data)
 	r.fail(path, "unterminated string")
 	return nil
+}
+
+// skipString reads over a JSON string, checking its syntax but not
+// unescaping it.
+func (r *Reader) skipString() {
+	if !r.expect("", '"', "string") {
+		return
+	}
+	data := r.data
+	for i := r.pos; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '"':
+			r.pos = i + 1
+			return
+		case c < 0x20:
+			r.pos = i
+			r.fail("", "control character in string")
+			return
+		case c == '\\':
+			r.pos = i + 1
+			if !r.skipEscape() {
+				r.fail("", "invalid escape in string")
+				return
+			}
+			i = r.pos - 1
+		}
+	}
+	r.pos = len(data)
+	r.fail("", "unterminated string")
+}
+
+// skipEscape reads over the escape after a backslash.
+func (r *Reader) skipEscape() bool {
+	if r.pos >= len(r.data) {
+		return false
+	}
+	e := r.data[r.pos]
+	r.pos++
+	switch e {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return true
+	case 'u':
+		_, ok := r.hex4()
+		return ok
+	}
+	return false
 }
 
 // unescape finishes a string that holds escapes, from r.pos at the first
@@ -347,7 +391,8 @@ func (r *Reader) skip(depth int) {
 	switch r.next() {
 	case '{':
 		for i := 0; r.Member(i); i++ {
-			r.Key()
+			r.skipString()
+			r.expect("", ':', "':'")
 			r.skip(depth + 1)
 		}
 	case '[':
@@ -355,7 +400,7 @@ func (r *Reader) skip(depth int) {
 			r.skip(depth + 1)
 		}
 	case '"':
-		r.str("")
+		r.skipString()
 	case 't', 'f', 'n':
 		r.literal("")
 	default:

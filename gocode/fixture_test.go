@@ -1,0 +1,50 @@
+package gocode
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/streamgen/streamgen/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the handler's benchmark fixtures")
+
+// TestBenchmarkFixtures keeps ../handler/internal/fixture up to date: the
+// generated decoders of the seed and of a wide nested item, and a 100-record
+// batch of each, which the handler's benchmarks decode. -update rewrites them.
+func TestBenchmarkFixtures(t *testing.T) {
+	for name, s := range map[string]*spec.Spec{"seed": seedSpec(), "wide": wideSpec()} {
+		src, err := Item(s, name, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []json.RawMessage
+		for _, r := range sampleRecords(s, 100) {
+			data, err := json.Marshal(r.Record)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs = append(recs, data)
+		}
+		batch, err := json.Marshal(map[string]any{"Records": recs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join("..", "handler", "internal", "fixture", name)
+		for file, want := range map[string][]byte{"item_gen.go": src, "batch.json": batch} {
+			path := filepath.Join(dir, file)
+			if *update {
+				write(t, path, want)
+				continue
+			}
+			got, err := os.ReadFile(path)
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s is stale (%v): run go test ./gocode -run TestBenchmarkFixtures -update", path, err)
+			}
+		}
+	}
+}

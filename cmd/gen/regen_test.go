@@ -155,3 +155,25 @@ func TestRegenCommandsRejectBadSpecs(t *testing.T) {
 	code, o, e := gen(t, dir, "check", "-spec", "missing.yaml", "-out", "out")
 	expect(t, "check of a missing spec", code, 1, o, e)
 }
+
+func TestRegenCommandsOnAFreshFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeSpec(t, dir, regenSpec)
+	code, o, e := gen(t, dir, "check", "-spec", "s.yaml", "-out", "out")
+	expect(t, "check without output", code, 1, o, e)
+	if !strings.Contains(o, "template.yaml: missing") || !strings.Contains(e, "out is stale for s.yaml") {
+		t.Errorf("check without output:\n%s%s", o, e)
+	}
+	code, o, e = gen(t, dir, "diff", "-spec", "s.yaml", "-out", "out")
+	expect(t, "diff without output", code, 0, o, e)
+	if !strings.Contains(o, "added     StreamerTable (AWS::DynamoDB::Table)") || strings.Contains(o, "lose data") {
+		t.Errorf("diff without output:\n%s", o)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+		t.Error("diff or check wrote out/")
+	}
+	for _, cmd := range []string{"diff", "check"} {
+		code, o, e = gen(t, dir, cmd, "-out", "out")
+		expect(t, cmd+" without -spec", code, 2, o, e)
+	}
+}

@@ -56,10 +56,9 @@ func (p *parser) fields(at, n *yaml.Node, path string, depth int) []*Field {
 		if !fieldNameRe.MatchString(name) {
 			p.errorf(e.key, path, "field name %q must be 1 to 64 of A-Z, a-z, 0-9 and _, not starting with a digit", name)
 		}
-		if f := p.field(e.key, e.value, fpath, depth, false); f != nil {
-			f.Name = name
-			out = append(out, f)
-		}
+		f := p.field(e.key, e.value, fpath, depth, false)
+		f.Name = name
+		out = append(out, f)
 	}
 	return out
 }
@@ -67,10 +66,6 @@ func (p *parser) fields(at, n *yaml.Node, path string, depth int) []*Field {
 // field reads one field, or the items of a list (isItems). key is where the
 // field is named; depth is its nesting level (1 at the top).
 func (p *parser) field(key, n *yaml.Node, path string, depth int, isItems bool) *Field {
-	m := p.block(n, path, fieldKeys)
-	if m == nil {
-		return nil
-	}
 	f := &Field{Path: path, Pos: Pos{Line: key.Line, Col: key.Column}}
 	before := len(p.errs)
 	defer func() {
@@ -78,6 +73,10 @@ func (p *parser) field(key, n *yaml.Node, path string, depth int, isItems bool) 
 			p.broken[f] = true
 		}
 	}()
+	m := p.block(n, path, fieldKeys)
+	if m == nil {
+		return f
+	}
 	e, ok := m["type"]
 	if !ok && p.suggested[path+" type"] {
 		return f

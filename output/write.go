@@ -47,8 +47,9 @@ func (e *RefusedError) Error() string {
 		}
 		fmt.Fprintf(&b, ".\n    %s.\n", c.Loss)
 	}
-	b.WriteString("Nothing was written. Keep the spec's keys, stream view and names as they are, " +
-		"or, to accept the loss, run again with --allow-replace (see every change with gen diff).")
+	b.WriteString("Nothing was written. Keep the spec's keys, stream view and name as they are, " +
+		"or, to accept the loss (or if this output was never deployed), run again with --allow-replace. " +
+		"gen diff shows every change.")
 	return b.String()
 }
 

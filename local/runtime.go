@@ -215,18 +215,23 @@ func (f *Function) startProcess() error {
 	cmd.Stderr = out
 	cmd.WaitDelay = time.Second
 	setProcessGroup(cmd)
+	// The process is known before it runs: its first GET /next may come
+	// before Start returns.
+	p := &process{cmd: cmd, exited: make(chan struct{})}
+	f.mu.Lock()
+	f.proc = p
+	f.mu.Unlock()
 	if err := cmd.Start(); err != nil {
+		f.mu.Lock()
+		f.proc = nil
+		f.mu.Unlock()
 		return fmt.Errorf("start handler %s: %w", f.Binary, err)
 	}
-	p := &process{cmd: cmd, exited: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
 		out.Flush()
 		close(p.exited)
 	}()
-	f.mu.Lock()
-	f.proc = p
-	f.mu.Unlock()
 	return nil
 }
 
@@ -277,7 +282,9 @@ func (f *Function) next(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.current = inv
-	f.proc.served.Store(true)
+	if f.proc != nil {
+		f.proc.served.Store(true)
+	}
 	f.mu.Unlock()
 	h := w.Header()
 	h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)

@@ -7,6 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -248,5 +251,47 @@ func TestDecodeStopsAtTheBadRecord(t *testing.T) {
 	recs, err := h.Decode([]byte(payload))
 	if err == nil || len(recs) != 1 || !strings.Contains(err.Error(), "record 1: decode NewImage: msg: expected attribute type S, found BOOL") {
 		t.Fatalf("Decode = %d records, %v", len(recs), err)
+	}
+}
+
+// The sample event aws-lambda-go tests itself with: binary attributes the
+// spec cannot hold are skipped, every record is read.
+func TestAWSSampleEvent(t *testing.T) {
+	dir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/aws/aws-lambda-go").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(dir)), "events", "testdata", "dynamodb-event.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	decode := func(r *Reader, v *testItem) {
+		for i := 0; r.Member(i); i++ {
+			switch string(r.Key()) {
+			case "key":
+				v.ID = r.S("key")
+			case "val":
+				v.Msg = r.S("val")
+			default:
+				r.Skip()
+			}
+		}
+	}
+	h := testHandler(nil)
+	h.DecodeItem, h.DecodeKeys = decode, decode
+	recs, err := h.Decode(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) == 0 {
+		t.Fatal("no records")
+	}
+	for _, rec := range recs {
+		if rec.SequenceNumber == "" || rec.Keys != (testItem{ID: "binary", Msg: "data"}) || rec.Created.Unix() != 1480642020 {
+			t.Errorf("record %+v", rec)
+		}
+		if rec.NewImage != nil && *rec.NewImage != rec.Keys {
+			t.Errorf("NewImage %+v", rec.NewImage)
+		}
 	}
 }

@@ -253,7 +253,7 @@ func (p *parser) pattern(f *Field, e entry, path string) {
 	if p.patterns == nil {
 		p.patterns = map[*Field]*regexp.Regexp{}
 	}
-	p.patterns[f] = regexp.MustCompile(v) // patternProblems compiled it already
+	p.patterns[f] = regexp.MustCompile(v) // patternProblems compiled it: cannot fail
 }
 
 func (p *parser) enum(f *Field, e entry, path string) {

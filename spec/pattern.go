@@ -2,7 +2,7 @@ package spec
 
 import (
 	"fmt"
-	"regexp/syntax"
+	"regexp"
 	"strings"
 )
 
@@ -23,7 +23,7 @@ func patternProblems(pattern string) []string {
 	if pattern == "" {
 		return []string{"is empty; remove the pattern or write one that matches something specific"}
 	}
-	if _, err := syntax.Parse(pattern, syntax.Perl); err != nil {
+	if _, err := regexp.Compile(pattern); err != nil {
 		return []string{goRegexpError(err)}
 	}
 	var problems []string
@@ -105,6 +105,9 @@ func patternProblems(pattern string) []string {
 			case 'P', '<':
 				report("(?P<", i, "named groups are not supported by every ECMA 262 engine; write a plain group (...)")
 			default:
+				if seen["(?i"] {
+					break
+				}
 				flags := string(rs[i:])
 				if end := strings.IndexAny(flags, ":)"); end >= 0 {
 					flags = flags[:end] + ")"

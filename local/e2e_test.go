@@ -203,10 +203,12 @@ func (g *genLocal) logged(msg string) []map[string]any {
 			continue
 		}
 		var entry struct {
-			Msg  string
-			Item map[string]any
+			Msg       string
+			EventName string `json:"event_name"`
+			Item      map[string]any
 		}
 		if json.Unmarshal([]byte(rest), &entry) == nil && entry.Msg == msg {
+			entry.Item["(event)"] = entry.EventName
 			items = append(items, entry.Item)
 		}
 	}
@@ -334,6 +336,28 @@ func TestGenLocal(t *testing.T) {
 		g.expect("key", status, body, 200, `\{"id":"[0-9a-f-]{36}"\}`)
 		if got := field(g.waitLogged("item saved", 2), "payload"); fmt.Sprint(got) != "[p1 p2]" {
 			t.Errorf("handler logged %v, want [p1 p2]", got)
+		}
+		g.stop()
+	})
+
+	t.Run("view-new-and-old", func(t *testing.T) {
+		g := e.start(t, filepath.Join(e.root, "testdata/view-new-and-old/spec.yaml"), "audit")
+		start := time.Now()
+		for _, body := range []string{`{"id":"a","value":"1"}`, `{"id":"b"}`, `{"id":"a","value":"2"}`} {
+			status, answer := g.post(body)
+			g.expect(body, status, answer, 200, `\{\}`)
+		}
+		items := g.waitLogged("item saved", 3)
+		got := fmt.Sprint(field(items, "(event)"), field(items, "id"), field(items, "value"))
+		if want := "[INSERT INSERT MODIFY] [a b a] [1 <nil> 2]"; got != want {
+			t.Errorf("handler logged %s, want %s", got, want)
+		}
+		// batchWindow: 5 gathers the three writes into one batch.
+		if waited := time.Since(start); waited < 4*time.Second {
+			t.Errorf("delivered after %s, before the 5s batch window", waited)
+		}
+		if n := strings.Count(g.output(), `"msg":"batch processed"`); n != 1 {
+			t.Errorf("%d batches, want 1", n)
 		}
 		g.stop()
 	})

@@ -265,7 +265,7 @@ func (p *parser) cors(n *yaml.Node) []string {
 	if !p.isList(n, path) {
 		return nil
 	}
-	origins := []string{}
+	var origins []string // nil when empty, as when cors is absent
 	seen := map[string]bool{}
 	for i, o := range n.Content {
 		at := index(path, i)

@@ -57,7 +57,7 @@ func TestParseContract(t *testing.T) {
 		File:    "testdata/contract.yaml",
 		Version: 1,
 		Name:    "streamer",
-		API:     API{Path: "/InsertItem", Stage: "prod", Auth: AuthNone, CORS: []string{}, Throttle: &Throttle{Rate: 100, Burst: 200}},
+		API:     API{Path: "/InsertItem", Stage: "prod", Auth: AuthNone, Throttle: &Throttle{Rate: 100, Burst: 200}},
 		Table:   Table{PartitionKey: "id", SortKey: "createdAt", TTL: "expiresAt", OnDuplicate: Reject, Retain: true},
 		Fields: []*Field{id, createdAt, message, status, count, f("price", Number, 39), f("urgent", Boolean, 40), tags,
 			f("labels", StringSet, 42), f("scores", NumberSet, 43), author, lines},

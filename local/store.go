@@ -206,9 +206,21 @@ func (s *Store) Checkpoint() (uint64, error) {
 	return seq, err
 }
 
-// SetCheckpoint records that the stream is done with every record up to seq.
+// SetCheckpoint records that the stream is done with every record up to
+// seq, and drops those records: nothing reads them again, and the file
+// stays the size of the items.
 func (s *Store) SetCheckpoint(seq uint64) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
+		var done [][]byte
+		c := tx.Bucket(streamBucket).Cursor()
+		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= seq; k, _ = c.Next() {
+			done = append(done, k)
+		}
+		for _, k := range done {
+			if err := tx.Bucket(streamBucket).Delete(k); err != nil {
+				return err
+			}
+		}
 		return tx.Bucket(metaBucket).Put(checkpointKey, seqKey(seq))
 	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,7 +20,7 @@ var localCommand = &cli.Command{
 	),
 	Action: func(c *cli.Context) error {
 		if c.String("spec") == "" {
-			return usageError{cli.Exit("-spec FILE is required", 2)}
+			return usageError{errors.New("-spec FILE is required")}
 		}
 		files, err := generateFiles(c.String("spec"))
 		if err != nil {

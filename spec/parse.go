@@ -66,7 +66,7 @@ func (p *parser) document(src []byte) *yaml.Node {
 		if errors.Is(err, io.EOF) {
 			p.errorf(whole, "", "empty spec; it needs at least version, name, table and fields (run `gen init` for a starter)")
 		} else {
-			p.yamlError(err)
+			p.yamlError(err, lineCount(src))
 		}
 		return nil
 	}
@@ -75,7 +75,7 @@ func (p *parser) document(src []byte) *yaml.Node {
 		p.errorf(&yaml.Node{Line: max(extra.Line, 1), Column: 1}, "", "a second YAML document; a spec is one document (remove the ---)")
 		return nil
 	} else if !errors.Is(err, io.EOF) {
-		p.yamlError(err)
+		p.yamlError(err, lineCount(src))
 		return nil
 	}
 	if len(doc.Content) == 0 {
@@ -108,8 +108,14 @@ func indentTab(src []byte) (line, col int, found bool) {
 	return 0, 0, false
 }
 
-// yamlError turns a yaml.v3 syntax error into positioned errors.
-func (p *parser) yamlError(err error) {
+// lineCount is the number of lines of src, at least 1.
+func lineCount(src []byte) int {
+	return max(1, bytes.Count(src, []byte("\n"))+min(1, len(src)-bytes.LastIndexByte(src, '\n')-1))
+}
+
+// yamlError turns a yaml.v3 syntax error into positioned errors; lines is
+// the last line of the file.
+func (p *parser) yamlError(err error, lines int) {
 	msgs := []string{err.Error()}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -120,10 +126,16 @@ func (p *parser) yamlError(err error) {
 		if sub := yamlLineRe.FindStringSubmatch(m); sub != nil {
 			line, _ = strconv.Atoi(sub[1])
 			m = sub[2]
+			if strings.HasPrefix(m, "did not find expected") {
+				// yaml.v3 gives the 0-based line where the unfinished
+				// mapping or list starts, not where the problem is
+				line++
+				m += " in the mapping or list that starts here"
+			}
 		} else {
 			m = strings.TrimPrefix(m, "yaml: ")
 		}
-		p.errorf(&yaml.Node{Line: line, Column: 1}, "", "not valid YAML: %s", m)
+		p.errorf(&yaml.Node{Line: min(line, lines), Column: 1}, "", "not valid YAML: %s", m)
 	}
 }
 

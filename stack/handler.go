@@ -8,7 +8,6 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
 	"github.com/awslabs/goformation/v7/cloudformation/lambda"
 	"github.com/awslabs/goformation/v7/cloudformation/logs"
-	"github.com/awslabs/goformation/v7/cloudformation/policies"
 	"github.com/awslabs/goformation/v7/cloudformation/sqs"
 )
 
@@ -30,12 +29,8 @@ func (b *builder) handler() {
 		Description: cloudformation.String("S3 key of the handler's zip (gen build)"),
 	}
 
-	retention := policies.DeletionPolicy("Delete")
-	replaceRetention := policies.UpdateReplacePolicy("Delete")
-	if s.Table.Retain {
-		// Records that failed processing are data too.
-		retention, replaceRetention = "Retain", "Retain"
-	}
+	// Records that failed processing are data too.
+	retention, replaceRetention := dataPolicies(s.Table.Retain)
 	b.add(id.DeadLetterQueue, &sqs.Queue{
 		SqsManagedSseEnabled:                 cloudformation.Bool(true),
 		MessageRetentionPeriod:               cloudformation.Int(dlqRetentionSeconds),

@@ -28,9 +28,15 @@ func (b *builder) table() {
 	if s.Table.TTL != "" {
 		t.TimeToLiveSpecification = &dynamodb.Table_TimeToLiveSpecification{AttributeName: cloudformation.String(s.Table.TTL), Enabled: true}
 	}
-	if s.Table.Retain {
-		t.AWSCloudFormationDeletionPolicy = policies.DeletionPolicy("Retain")
-		t.AWSCloudFormationUpdateReplacePolicy = policies.UpdateReplacePolicy("Retain")
-	}
+	t.AWSCloudFormationDeletionPolicy, t.AWSCloudFormationUpdateReplacePolicy = dataPolicies(s.Table.Retain)
 	b.add(b.id.Table, t)
+}
+
+// dataPolicies keep a resource holding data when the stack deletes or
+// replaces it, if the spec says retain; else they say Delete explicitly.
+func dataPolicies(retain bool) (policies.DeletionPolicy, policies.UpdateReplacePolicy) {
+	if retain {
+		return "Retain", "Retain"
+	}
+	return "Delete", "Delete"
 }

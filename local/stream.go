@@ -249,9 +249,6 @@ func (s *Stream) wait(ctx context.Context, until time.Time) {
 	defer t.Stop()
 	select {
 	case <-s.Store.Written():
-		if !until.IsZero() { // more records may fill the batch; keep gathering
-			s.wait(ctx, until)
-		}
 	case <-t.C:
 	case <-ctx.Done():
 	}

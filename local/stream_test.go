@@ -263,3 +263,16 @@ func TestStreamStopsWithoutLosingRecordsWhenTheHandlerCannotRun(t *testing.T) {
 		t.Errorf("DLQ %v: records dead-lettered for a machine problem", got)
 	}
 }
+
+func TestStreamFullBatchDoesNotWaitForTheWindow(t *testing.T) {
+	store := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_IMAGE")
+	h := &fakeHandler{attempts: map[string]int{}}
+	s := newTestStream(t, store, h)
+	s.BatchSize = 2
+	s.BatchWindow = time.Hour
+	putMessages(t, store, "f1", "f2")
+	runUntil(t, s, 2) // fails after 10s if it waits for the window
+	if fmt.Sprint(h.batches) != "[[f1 f2]]" {
+		t.Errorf("batches %v", h.batches)
+	}
+}

@@ -3,6 +3,7 @@ package spec
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -266,15 +267,17 @@ func (p *parser) enum(f *Field, e entry, path string) {
 		return
 	}
 	var values []any
+	seen := map[string]int{}
 	for i, c := range e.value.Content {
 		v, ok := p.value(f, c, index(epath, i), false)
 		if !ok {
 			continue
 		}
-		if j := indexOf(values, v); j >= 0 {
+		if j, dup := seen[valueKey(v)]; dup {
 			p.errorf(c, index(epath, i), "duplicate enum value %s (also at index %d)", c.Value, j)
 			continue
 		}
+		seen[valueKey(v)] = i
 		values = append(values, v)
 	}
 	if len(values) == len(e.value.Content) {
@@ -310,24 +313,16 @@ func typeList(list []Type) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-// indexOf finds a scalar value (string, bool or json.Number compared by
-// numeric value) in values, or returns -1.
-func indexOf(values []any, v any) int {
-	for i, x := range values {
-		if sameValue(x, v) {
-			return i
-		}
-	}
-	return -1
-}
-
-func sameValue(a, b any) bool {
-	switch a := a.(type) {
+// valueKey is equal for scalar values that JSON Schema takes as equal:
+// strings and booleans by value, numbers by numeric value (1 and 1.0).
+func valueKey(v any) string {
+	switch v := v.(type) {
 	case json.Number:
-		b, ok := b.(json.Number)
-		return ok && rat(Decimal(a)).Cmp(rat(Decimal(b))) == 0
-	case string, bool:
-		return a == b
+		return "n" + rat(Decimal(v)).RatString()
+	case string:
+		return "s" + v
+	case bool:
+		return "b" + strconv.FormatBool(v)
 	}
-	return false
+	return ""
 }

@@ -39,7 +39,7 @@ func (p *parser) value(f *Field, n *yaml.Node, path string, useEnum bool) (any, 
 	if !ok {
 		return nil, false
 	}
-	if useEnum && f.Enum != nil && indexOf(f.Enum, v) < 0 {
+	if useEnum && f.Enum != nil && !inEnum(f.Enum, v) {
 		p.errorf(n, path, "%s is not one of the enum values %s", n.Value, enumText(f.Enum))
 		return nil, false
 	}
@@ -135,6 +135,7 @@ func (p *parser) setValue(f *Field, n *yaml.Node, path string) ([]any, bool) {
 		return nil, false
 	}
 	out := []any{}
+	seen := map[string]int{}
 	ok := true
 	for i, c := range n.Content {
 		var v any
@@ -146,11 +147,11 @@ func (p *parser) setValue(f *Field, n *yaml.Node, path string) ([]any, bool) {
 			d, good = p.number(c, index(path, i))
 			v = json.Number(d)
 		}
-		if good {
-			if j := indexOf(out, v); j >= 0 {
-				p.errorf(c, index(path, i), "duplicate set element %s (also at index %d)", c.Value, j)
-				good = false
-			}
+		if j, dup := seen[valueKey(v)]; good && dup {
+			p.errorf(c, index(path, i), "duplicate set element %s (also at index %d)", c.Value, j)
+			good = false
+		} else if good {
+			seen[valueKey(v)] = i
 		}
 		ok = ok && good
 		out = append(out, v)
@@ -206,4 +207,14 @@ func enumText(values []any) string {
 		texts[i] = fmt.Sprint(v)
 	}
 	return "[" + strings.Join(texts, ", ") + "]"
+}
+
+func inEnum(enum []any, v any) bool {
+	key := valueKey(v)
+	for _, x := range enum {
+		if valueKey(x) == key {
+			return true
+		}
+	}
+	return false
 }

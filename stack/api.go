@@ -27,7 +27,7 @@ const (
 // api is the REST API: one resource per path segment, the POST method with
 // its model, validator and DynamoDB integration, CORS, the gateway responses,
 // a deployment and the stage.
-func (b *builder) api() {
+func (b *builder) api() error {
 	s, id := b.s, b.id
 	b.add(id.Api, &apigateway.RestApi{
 		Name:                  cloudformation.String(s.Name),
@@ -74,10 +74,13 @@ func (b *builder) api() {
 		methods = append(methods, id.OptionsMethod)
 	}
 	gatewayResponses := b.gatewayResponses()
-	b.deploymentAndStage(methods, gatewayResponses)
+	if err := b.deploymentAndStage(methods, gatewayResponses); err != nil {
+		return err
+	}
 	if s.API.Auth == spec.AuthAPIKey {
 		b.apiKey()
 	}
+	return nil
 }
 
 func (b *builder) postMethod(resource string) {
@@ -234,7 +237,7 @@ func (b *builder) gatewayResponses() []string {
 	return out
 }
 
-func (b *builder) deploymentAndStage(methods, gatewayResponses []string) {
+func (b *builder) deploymentAndStage(methods, gatewayResponses []string) error {
 	s, id := b.s, b.id
 	// The deployment's ID hashes everything a deployment snapshots.
 	snapshot := map[string]cloudformation.Resource{}
@@ -245,7 +248,7 @@ func (b *builder) deploymentAndStage(methods, gatewayResponses []string) {
 	}
 	apiHash, err := hashOf(snapshot)
 	if err != nil {
-		panic(fmt.Sprintf("stack: hashing the API: %v", err)) // goformation values always marshal
+		return fmt.Errorf("stack: hashing the API: %w", err)
 	}
 	deployment := id.Deployment(apiHash)
 	b.add(deployment, &apigateway.Deployment{
@@ -292,6 +295,7 @@ func (b *builder) deploymentAndStage(methods, gatewayResponses []string) {
 		}}
 	}
 	b.add(id.Stage, stage)
+	return nil
 }
 
 // apiKey adds the key callers send in X-Api-Key and the usage plan that

@@ -18,7 +18,7 @@ var allEvents = []string{"INSERT", "MODIFY", "REMOVE"}
 // handler is the stream side: the Lambda function built by `gen build`, its
 // log group and role, the dead-letter queue for records that keep failing,
 // and the event source mapping from the table's stream.
-func (b *builder) handler() {
+func (b *builder) handler() error {
 	s, id := b.s, b.id
 	b.t.Parameters[id.CodeBucket] = cloudformation.Parameter{
 		Type:        "String",
@@ -97,11 +97,12 @@ func (b *builder) handler() {
 	if len(s.Stream.Events) < len(allEvents) {
 		pattern, err := json.Marshal(map[string][]string{"eventName": s.Stream.Events})
 		if err != nil {
-			panic(err) // a map of strings always marshals
+			return fmt.Errorf("stack: the stream filter: %w", err)
 		}
 		mapping.FilterCriteria = &lambda.EventSourceMapping_FilterCriteria{
 			Filters: []lambda.EventSourceMapping_Filter{{Pattern: cloudformation.String(string(pattern))}},
 		}
 	}
 	b.add(id.StreamMapping, mapping)
+	return nil
 }

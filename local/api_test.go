@@ -15,7 +15,7 @@ import (
 	"github.com/streamgen/streamgen/spec"
 )
 
-func parseSpec(t *testing.T, file string, src []byte) *spec.Spec {
+func parseSpec(t testing.TB, file string, src []byte) *spec.Spec {
 	t.Helper()
 	if src == nil {
 		var err error
@@ -30,7 +30,7 @@ func parseSpec(t *testing.T, file string, src []byte) *spec.Spec {
 	return s
 }
 
-func newTestAPI(t *testing.T, s *spec.Spec) (*API, *Store) {
+func newTestAPI(t testing.TB, s *spec.Spec) (*API, *Store) {
 	t.Helper()
 	store := openTestStoreFor(t, s)
 	v, err := schema.NewValidator(s)
@@ -43,7 +43,7 @@ func newTestAPI(t *testing.T, s *spec.Spec) (*API, *Store) {
 	return a, store
 }
 
-func openTestStoreFor(t *testing.T, s *spec.Spec) *Store {
+func openTestStoreFor(t testing.TB, s *spec.Spec) *Store {
 	t.Helper()
 	store, err := OpenStore(filepath.Join(t.TempDir(), "local.db"), keyNames(s), s.Stream.View)
 	if err != nil {

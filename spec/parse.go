@@ -53,7 +53,7 @@ func Parse(file string, src []byte) (*Spec, error) {
 func (p *parser) document(src []byte) *yaml.Node {
 	whole := &yaml.Node{Line: 1, Column: 1}
 	if !utf8.Valid(src) {
-		p.errorf(whole, "", "not a text file: a spec is UTF-8 YAML")
+		p.errorf(invalidUTF8(src), "", "not UTF-8 text: a spec is YAML saved as UTF-8")
 		return nil
 	}
 	if line, col, ok := indentTab(src); ok {
@@ -91,6 +91,23 @@ func (p *parser) document(src []byte) *yaml.Node {
 		return nil
 	}
 	return root
+}
+
+// invalidUTF8 is the position of the first byte of src that is not UTF-8.
+func invalidUTF8(src []byte) *yaml.Node {
+	line, col := 1, 1
+	for len(src) > 0 {
+		r, size := utf8.DecodeRune(src)
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		if r == '\n' {
+			line, col = line+1, 0
+		}
+		col++
+		src = src[size:]
+	}
+	return &yaml.Node{Line: line, Column: col}
 }
 
 // indentTab finds the first tab in the indentation of a line.

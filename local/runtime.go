@@ -146,8 +146,10 @@ func (f *Function) Invoke(payload []byte) ([]byte, error) {
 			msg := f.initError
 			f.initError = ""
 			f.mu.Unlock()
-			if msg == "" {
-				msg = fmt.Sprintf("Runtime exited: %v", p.err)
+			if msg == "" && p.err == nil {
+				msg = "Runtime exited without an answer"
+			} else if msg == "" {
+				msg = fmt.Sprintf("Runtime exited with error: %v", p.err)
 			}
 			return nil, &FunctionError{Type: "Runtime.ExitError", Message: msg}
 		case <-timer.C:

@@ -90,3 +90,22 @@ func TestFunctionRunsARealHandlerThroughTheRuntimeAPI(t *testing.T) {
 		t.Errorf("handler output not relayed with prefix and env:\n%s", out)
 	}
 }
+
+func TestFunctionThatIsNotALambdaRuntimeFails(t *testing.T) {
+	for _, name := range []string{"true", "false"} {
+		bin, err := exec.LookPath(name)
+		if err != nil {
+			t.Skip(err)
+		}
+		f := &Function{Name: "t", Binary: bin, Memory: 128, Timeout: 5 * time.Second, Region: "us-east-1", Output: &syncBuffer{}}
+		if err := f.Start(); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.Invoke([]byte(`{}`))
+		var fe *FunctionError
+		if !errors.As(err, &fe) || !strings.HasPrefix(fe.Message, "Runtime exited") {
+			t.Errorf("%s: %v, want a Runtime exited FunctionError", name, err)
+		}
+		f.Stop()
+	}
+}

@@ -2,6 +2,8 @@ package streamgen
 
 import (
 	"encoding/json"
+	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 
@@ -9,8 +11,8 @@ import (
 )
 
 // exampleBody is a small request body for the README: the required body
-// fields of fields, each with a value its constraints accept (a pattern is
-// not solved: its field gets a plain example).
+// fields of fields, each with a value its constraints accept (a string with
+// both a pattern and lengths may still miss one of them).
 func exampleBody(fields []*spec.Field) []byte {
 	var b strings.Builder
 	b.WriteByte('{')
@@ -50,6 +52,13 @@ func exampleValue(f *spec.Field) string {
 		if f.MaxLength != nil && len(s) > *f.MaxLength {
 			s = s[:*f.MaxLength]
 		}
+		if f.Pattern != "" {
+			if re, err := regexp.Compile(f.Pattern); err == nil && !re.MatchString(s) {
+				if m, ok := matching(f.Pattern); ok && re.MatchString(m) {
+					s = m
+				}
+			}
+		}
 		v, _ := json.Marshal(s)
 		return string(v)
 	case spec.Number, spec.Integer:
@@ -88,4 +97,70 @@ func exampleList(f *spec.Field, item func(i int) string) string {
 		items[i] = item(i)
 	}
 	return "[" + strings.Join(items, ",") + "]"
+}
+
+// matching is a short string the pattern matches, for the usual patterns:
+// each repeat taken its minimum number of times, each alternative the first,
+// each class its first letter, digit or printable character.
+func matching(pattern string) (string, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	var b strings.Builder
+	ok := writeMatching(&b, re.Simplify())
+	return b.String(), ok
+}
+
+func writeMatching(b *strings.Builder, re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		b.WriteString(string(re.Rune))
+	case syntax.OpCharClass:
+		r, ok := classRune(re.Rune)
+		if !ok {
+			return false
+		}
+		b.WriteRune(r)
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		b.WriteByte('a')
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpStar, syntax.OpQuest:
+	case syntax.OpCapture, syntax.OpPlus:
+		return writeMatching(b, re.Sub[0])
+	case syntax.OpRepeat:
+		for range re.Min {
+			if !writeMatching(b, re.Sub[0]) {
+				return false
+			}
+		}
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if !writeMatching(b, sub) {
+				return false
+			}
+		}
+	case syntax.OpAlternate:
+		return writeMatching(b, re.Sub[0])
+	default:
+		return false
+	}
+	return true
+}
+
+// classRune picks a readable rune of a character class (pairs of bounds).
+func classRune(ranges []rune) (rune, bool) {
+	for _, want := range "aA0-_.x" {
+		for i := 0; i+1 < len(ranges); i += 2 {
+			if ranges[i] <= want && want <= ranges[i+1] {
+				return want, true
+			}
+		}
+	}
+	for i := 0; i+1 < len(ranges); i += 2 {
+		for r := max(ranges[i], ' '); r <= ranges[i+1] && r < 0x7f; r++ {
+			return r, true
+		}
+	}
+	return 0, false
 }

@@ -1,0 +1,40 @@
+package streamgen
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/streamgen/streamgen/schema"
+	"github.com/streamgen/streamgen/spec"
+)
+
+// TestExampleBodyPassesTheModel: the body each README shows in its curl
+// command is one the deployed validator accepts.
+func TestExampleBodyPassesTheModel(t *testing.T) {
+	specs, _ := filepath.Glob("testdata/*/spec.yaml")
+	examples, _ := filepath.Glob("examples/*.yaml")
+	checked := 0
+	for _, path := range append(append(specs, examples...), "streamer.yaml") {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := spec.Parse(path, src)
+		if err != nil {
+			continue // the golden cases of bad specs
+		}
+		v, err := schema.NewValidator(s)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		body := exampleBody(s.Fields)
+		if err := v.Validate(body); err != nil {
+			t.Errorf("%s: the README's body %s: %v", path, body, err)
+		}
+		checked++
+	}
+	if checked < 12 {
+		t.Fatalf("checked %d specs", checked)
+	}
+}

@@ -46,7 +46,7 @@ const (
 
 // NewAPI returns the API of s.
 func NewAPI(s *spec.Spec, store *Store, v *schema.Validator) *API {
-	a := &API{Spec: s, Store: store, Validator: v, now: time.Now}
+	a := &API{Spec: s, Store: store, Validator: v, Log: io.Discard, now: time.Now}
 	if t := s.API.Throttle; t != nil {
 		a.throttle = newTokenBucket(t.Rate, t.Burst, time.Now())
 	}
@@ -62,10 +62,19 @@ func (a *API) Paths() []string {
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := a.now()
 	rec := &statusRecorder{ResponseWriter: w}
-	a.serve(rec, r)
-	if a.Log != nil {
-		fmt.Fprintf(a.Log, "api: %s %s -> %d (%s)\n", r.Method, r.URL.Path, rec.status, a.now().Sub(start).Round(time.Microsecond))
-	}
+	func() {
+		// A bug must still answer JSON, and the item is then not stored.
+		defer func() {
+			if p := recover(); p != nil {
+				fmt.Fprintf(a.Log, "api: internal error: %v\n", p)
+				if rec.status == 0 {
+					a.fail(rec, http.StatusInternalServerError, mapping.MessageInternal)
+				}
+			}
+		}()
+		a.serve(rec, r)
+	}()
+	fmt.Fprintf(a.Log, "api: %s %s -> %d (%s)\n", r.Method, r.URL.Path, rec.status, a.now().Sub(start).Round(time.Microsecond))
 }
 
 func (a *API) serve(w http.ResponseWriter, r *http.Request) {

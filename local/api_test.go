@@ -156,3 +156,12 @@ func TestAPICORS(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIAnswersJSONEvenOnABug(t *testing.T) {
+	a, store := newTestAPI(t, parseSpec(t, "../testdata/seed/spec.yaml", nil))
+	a.Validator = nil // a bug: the validator is missing
+	check(t, "panic", call(a, "POST", "/InsertItem", `{"message":"x"}`), 500, `\{"message":"Internal error, the item was not stored"\}`)
+	if recs, _ := store.Records(0, 10); len(recs) != 0 {
+		t.Errorf("%d records stored", len(recs))
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"regexp"
 	"sort"
@@ -17,6 +18,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/streamgen/streamgen/spec"
+)
+
+var (
+	minInt64 = new(big.Rat).SetInt64(math.MinInt64)
+	maxInt64 = new(big.Rat).SetInt64(math.MaxInt64)
 )
 
 // Request is what the server sets fields from: API Gateway's $context.
@@ -111,6 +117,11 @@ func CheckValue(f *spec.Field, v any, path string) error {
 		}
 		if f.Type == spec.Integer && !r.IsInt() {
 			return fmt.Errorf("%s: want an integer, got %v", path, v)
+		}
+		// The team's mapping decision: integer -> int64 in the handler, so a
+		// larger integer would be stored and then never processed.
+		if f.Type == spec.Integer && (r.Cmp(minInt64) < 0 || r.Cmp(maxInt64) > 0) {
+			return fmt.Errorf("%s: integer %v is outside int64's range", path, v)
 		}
 		if f.Minimum != nil && r.Cmp(rat(string(*f.Minimum))) < 0 {
 			return fmt.Errorf("%s: below %s", path, *f.Minimum)

@@ -96,6 +96,7 @@ func EdgeNumbers() []struct {
 		{"int64-max", "9223372036854775807", true},
 		{"int64-min", "-9223372036854775808", true},
 		{"38-digits", "12345678901234567890123456789012345678", true},
+		{"beyond-int64", "9223372036854775808", true},
 		{"fraction", "0.1", false},
 		{"38-significant-fraction", "1.2345678901234567890123456789012345678", false},
 		{"exponent", "1.5E+2", false},
@@ -124,8 +125,8 @@ func Corpus(s *spec.Spec) ([]Body, error) {
 	add("minimal", g.minimal(s.Fields))
 	for _, n := range NastyStrings() {
 		value, positions := n.Value, -1
-		if len(value) > maxItemBytes/4 {
-			positions = 2 // the item must stay under DynamoDB's 400 KB
+		if len(value) > maxItemBytes/8 {
+			positions = 1 // the item must stay under DynamoDB's 400 KB
 		}
 		add("string/"+n.Name, g.object(s.Fields, func(f *spec.Field) (any, bool) {
 			if f.Type != spec.String || positions == 0 {
@@ -205,6 +206,8 @@ func invalid(g *generator, s *spec.Spec) []Body {
 			add("beyond-"+b.name+"/"+path, g.with(s.Fields, f, b.value))
 		}
 		switch f.Type {
+		case spec.Integer:
+			add("beyond-int64/"+path, g.with(s.Fields, f, json.Number("9223372036854775808")))
 		case spec.StringSet:
 			add("empty-set/"+path, g.with(s.Fields, f, []any{}))
 			add("duplicate/"+path, g.with(s.Fields, f, []any{"a", "b", "a"}))

@@ -70,7 +70,7 @@ func TestItem(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	for _, bad := range []string{`{}`, `{"message":"x","id":"y"}`, `{"message":"x","count":1.5}`, `{"message":"x","labels":[]}`,
-		`{"message":"x","scores":[1,1.0]}`, `{"message":"x","author":{}}`, `{"message":"x","status":"old"}`, `{"message":""}`, `{"message":"x","nope":1}`} {
+		`{"message":"x","scores":[1,1.0]}`, `{"message":"x","count":9223372036854775808}`, `{"message":"x","author":{}}`, `{"message":"x","status":"old"}`, `{"message":""}`, `{"message":"x","nope":1}`} {
 		if _, err := oracle.Item(s, []byte(bad), req); err == nil {
 			t.Errorf("%s: accepted", bad)
 		}

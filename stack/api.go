@@ -8,7 +8,6 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
-	"github.com/awslabs/goformation/v7/cloudformation/logs"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
 
 	"github.com/streamgen/streamgen/spec"
@@ -257,10 +256,7 @@ func (b *builder) deploymentAndStage(methods, gatewayResponses []string) error {
 		AWSCloudFormationDependsOn: append(append([]string{}, methods...), gatewayResponses...),
 	})
 
-	b.add(id.AccessLogs, &logs.LogGroup{
-		RetentionInDays: cloudformation.Int(logRetentionDays),
-		Tags:            b.tags(),
-	})
+	b.add(id.AccessLogs, b.logGroup())
 	// Access logging needs the account's CloudWatch role for API Gateway. The
 	// setting is per account and region and outlives this stack, so the role
 	// is retained on delete: other APIs may rely on it.

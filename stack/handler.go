@@ -38,10 +38,7 @@ func (b *builder) handler() error {
 		AWSCloudFormationDeletionPolicy:      retention,
 		AWSCloudFormationUpdateReplacePolicy: replaceRetention,
 	})
-	b.add(id.FunctionLogs, &logs.LogGroup{
-		RetentionInDays: cloudformation.Int(logRetentionDays),
-		Tags:            b.tags(),
-	})
+	b.add(id.FunctionLogs, b.logGroup())
 	b.add(id.FunctionRole, &iam.Role{
 		AssumeRolePolicyDocument: assumeRole("lambda.amazonaws.com"),
 		Policies: []iam.Role_Policy{{
@@ -105,4 +102,15 @@ func (b *builder) handler() error {
 	}
 	b.add(id.StreamMapping, mapping)
 	return nil
+}
+
+// logGroup keeps logs 30 days; it goes with the stack, as logs are not the
+// data the spec's retain is about.
+func (b *builder) logGroup() *logs.LogGroup {
+	return &logs.LogGroup{
+		RetentionInDays:                      cloudformation.Int(logRetentionDays),
+		Tags:                                 b.tags(),
+		AWSCloudFormationDeletionPolicy:      "Delete",
+		AWSCloudFormationUpdateReplacePolicy: "Delete",
+	}
 }

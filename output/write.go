@@ -160,7 +160,7 @@ func resolve(dir string) (string, error) {
 }
 
 // failAt lets tests inject a failure at a named step ("write PATH",
-// "carry PATH", "backup", "install").
+// "carry PATH", "exchange", "backup", "install").
 var failAt = func(step string) error { return nil }
 
 // build fills the empty folder tmp with the planned output.
@@ -294,10 +294,13 @@ func syncDir(name string) error {
 	return errors.Join(d.Sync(), d.Close())
 }
 
-// swap puts the complete folder tmp in place of dir: dir moves aside, tmp
-// takes its name, the old folder is removed. If tmp cannot take its place,
-// dir moves back. Both renames stay inside one parent folder, so each is
-// atomic.
+// exchange is renameExchange; tests replace it to take the fallback.
+var exchange = renameExchange
+
+// swap puts the complete folder tmp in place of dir and removes the old
+// folder. Where the system can, the two trade places in one atomic step;
+// elsewhere dir moves aside, tmp takes its name, and if that fails dir moves
+// back. Every rename stays inside one parent folder.
 func swap(tmp, dir string, exists bool) error {
 	parent := filepath.Dir(dir)
 	if !exists {
@@ -307,14 +310,25 @@ func swap(tmp, dir string, exists bool) error {
 		return syncDir(parent)
 	}
 	old := filepath.Join(parent, strings.Replace(filepath.Base(tmp), ".gen-new-", ".gen-old-", 1))
-	if err := rename(dir, old, "backup"); err != nil {
-		return errors.Join(err, os.RemoveAll(tmp))
+	err := failAt("exchange")
+	if err == nil {
+		err = exchange(tmp, dir)
 	}
-	if err := rename(tmp, dir, "install"); err != nil {
-		if restoreErr := os.Rename(old, dir); restoreErr != nil {
-			return fmt.Errorf("%w; and moving the previous output back failed too (%v): it is in %s", err, restoreErr, old)
-		}
+	switch {
+	case err == nil:
+		old = tmp // which now holds the previous output
+	case !exchangeUnsupported(err):
 		return errors.Join(err, os.RemoveAll(tmp))
+	default:
+		if err := rename(dir, old, "backup"); err != nil {
+			return errors.Join(err, os.RemoveAll(tmp))
+		}
+		if err := rename(tmp, dir, "install"); err != nil {
+			if restoreErr := os.Rename(old, dir); restoreErr != nil {
+				return fmt.Errorf("%w; and moving the previous output back failed too (%v): it is in %s", err, restoreErr, old)
+			}
+			return errors.Join(err, os.RemoveAll(tmp))
+		}
 	}
 	if err := syncDir(parent); err != nil {
 		return err

@@ -195,45 +195,57 @@ func TestSymlinkedOutputFolder(t *testing.T) {
 	}
 }
 
-// TestInterruptedWrite fails every step of a regeneration in turn: the old
-// output must stay byte for byte, and nothing may be left beside it.
+// TestInterruptedWrite fails every step of a regeneration in turn, with the
+// atomic exchange and with its two-rename fallback: the old output must stay
+// byte for byte, and nothing may be left beside it.
 func TestInterruptedWrite(t *testing.T) {
-	var steps []string
-	failAt = func(step string) error { steps = append(steps, step); return nil }
-	parent, dir := userEdited(t)
-	steps = nil
-	if err := Write(dir, generation("id", 512), Options{}); err != nil {
-		t.Fatal(err)
-	}
-	failAt = func(string) error { return nil }
-	t.Cleanup(func() { failAt = func(string) error { return nil } })
-	if len(steps) < 10 || steps[len(steps)-2] != "backup" || steps[len(steps)-1] != "install" {
-		t.Fatalf("steps %v", steps)
-	}
+	t.Cleanup(func() { failAt, exchange = func(string) error { return nil }, renameExchange })
+	for _, fallback := range []bool{false, true} {
+		exchange = renameExchange
+		lastSteps := []string{"exchange"}
+		if fallback {
+			exchange = func(a, b string) error { return errors.ErrUnsupported }
+			lastSteps = []string{"exchange", "backup", "install"}
+		}
+		var steps []string
+		failAt = func(step string) error { steps = append(steps, step); return nil }
+		_, dir := userEdited(t)
+		steps = nil
+		if err := Write(dir, generation("id", 512), Options{}); err != nil {
+			t.Fatal(err)
+		}
+		failAt = func(string) error { return nil }
+		if len(steps) < 10 || !reflect.DeepEqual(steps[len(steps)-len(lastSteps):], lastSteps) {
+			t.Fatalf("steps %v", steps)
+		}
+		if !strings.Contains(read(t, filepath.Join(dir, "template.yaml")), "MemorySize: 512") {
+			t.Fatal("not written")
+		}
 
-	for _, step := range steps {
-		t.Run(step, func(t *testing.T) {
-			parent, dir = userEdited(t)
-			before := snapshot(t, dir)
-			injected := errors.New("injected failure")
-			failAt = func(s string) error {
-				if s == step {
-					return injected
+		for _, step := range steps {
+			t.Run(fmt.Sprintf("fallback=%v/%s", fallback, step), func(t *testing.T) {
+				parent, dir := userEdited(t)
+				before := snapshot(t, dir)
+				injected := errors.New("injected failure")
+				failAt = func(s string) error {
+					if s == step {
+						return injected
+					}
+					return nil
 				}
-				return nil
-			}
-			err := Write(dir, generation("id", 512), Options{})
-			failAt = func(string) error { return nil }
-			if !errors.Is(err, injected) {
-				t.Fatalf("error %v, want the injected one", err)
-			}
-			if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
-				t.Errorf("output changed:\n%q\nwant:\n%q", after, before)
-			}
-			if got := names(t, parent); !reflect.DeepEqual(got, []string{"out"}) {
-				t.Errorf("left beside the output: %v", got)
-			}
-		})
+				err := Write(dir, generation("id", 512), Options{})
+				failAt = func(string) error { return nil }
+				if !errors.Is(err, injected) {
+					t.Fatalf("error %v, want the injected one", err)
+				}
+				if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
+					t.Errorf("output changed:\n%q\nwant:\n%q", after, before)
+				}
+				if got := names(t, parent); !reflect.DeepEqual(got, []string{"out"}) {
+					t.Errorf("left beside the output: %v", got)
+				}
+			})
+		}
 	}
 }
 

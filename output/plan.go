@@ -30,10 +30,10 @@ var generatedHeader = regexp.MustCompile(`(?m)^\W{0,4}Code generated .* DO NOT E
 type plan struct {
 	dir    string
 	exists bool
-	write  []streamgen.File // generated files, the manifest, user-owned files not there yet; by path
-	carry  []string         // the user's files, symlinks and empty folders found in dir, walk order
-	drop   []string         // files an earlier run generated that gen no longer generates
-	perms  map[string]fs.FileMode
+	write  []streamgen.File       // generated files, the manifest, user-owned files not there yet; by path
+	carry  []string               // the user's files, symlinks and empty folders found in dir, walk order
+	drop   []string               // files an earlier run generated that gen no longer generates
+	perms  map[string]fs.FileMode // mode of every folder found in dir
 }
 
 func makePlan(dir string, files []streamgen.File) (*plan, error) {

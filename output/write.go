@@ -68,6 +68,9 @@ func Write(dir string, files []streamgen.File, opts Options) error {
 	if err != nil {
 		return err
 	}
+	if err := checkOwnFolder(given, dir); err != nil {
+		return err
+	}
 	if err := checkInterrupted(dir); err != nil {
 		return err
 	}
@@ -92,6 +95,25 @@ func Write(dir string, files []streamgen.File, opts Options) error {
 		return errors.Join(err, os.RemoveAll(tmp))
 	}
 	return swap(tmp, dir, p.exists)
+}
+
+// checkOwnFolder refuses an output folder that holds the working folder:
+// the swap would move the user's shell, and everything around the output,
+// into a folder that is then deleted.
+func checkOwnFolder(given, dir string) error {
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	if real, err := filepath.EvalSymlinks(wd); err == nil {
+		wd = real
+	}
+	rel, err := filepath.Rel(dir, wd)
+	inside := err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	if inside || filepath.Dir(dir) == dir {
+		return fmt.Errorf("-out %s is the working folder or holds it: give the output a folder of its own, e.g. -out out", given)
+	}
+	return nil
 }
 
 // checkInterrupted stops when a gen killed between the two renames of the

@@ -427,3 +427,21 @@ func TestChangesOfAFirstDeployment(t *testing.T) {
 		t.Errorf("changes %q, want %q", got, want)
 	}
 }
+
+func TestOutputMustNotHoldTheWorkingFolder(t *testing.T) {
+	_, dir := userEdited(t)
+	before := snapshot(t, dir)
+	t.Chdir(filepath.Join(dir, "handler"))
+	for _, out := range []string{".", "..", dir} {
+		err := Write(out, generation("id", 256), Options{})
+		if err == nil || !strings.Contains(err.Error(), "a folder of its own") {
+			t.Errorf("-out %s: error %v", out, err)
+		}
+	}
+	if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
+		t.Errorf("output changed")
+	}
+	if err := Write(filepath.Join(dir, "handler", "sub"), generation("id", 256), Options{}); err != nil {
+		t.Errorf("a folder below the working folder: %v", err)
+	}
+}

@@ -69,7 +69,11 @@ func (r *Reader) Int(path string) int64 {
 	b := r.str(path)
 	n, ok := parseInt(b)
 	if !ok && r.err == nil {
-		r.fail(path, "%q is not an integer in int64's range", b)
+		// DynamoDB normalises numbers, but "1E+3" or "5.0" are integers too.
+		var err error
+		if n, err = Number(b).Int64(); err != nil || len(b) == 0 {
+			r.fail(path, "%q is not an integer in int64's range", b)
+		}
 	}
 	r.end(path)
 	return n

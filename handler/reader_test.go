@@ -70,13 +70,15 @@ func TestInt(t *testing.T) {
 		`{"N":"-42"}`:                  -42,
 		`{"N":"9223372036854775807"}`:  math.MaxInt64,
 		`{"N":"-9223372036854775808"}`: math.MinInt64,
+		`{"N":"1E+3"}`:                 1000,
+		`{"N":"5.0"}`:                  5,
 	} {
 		r := NewReader([]byte(in))
 		if got := r.Int("n"); r.Err() != nil || got != want {
 			t.Errorf("Int(%s) = %d, %v; want %d", in, got, r.Err(), want)
 		}
 	}
-	for _, in := range []string{`{"N":"9223372036854775808"}`, `{"N":"1.5"}`, `{"N":""}`, `{"N":"-"}`, `{"N":"1e3"}`} {
+	for _, in := range []string{`{"N":"9223372036854775808"}`, `{"N":"1.5"}`, `{"N":""}`, `{"N":"-"}`, `{"N":"1e30"}`, `{"N":"x"}`} {
 		r := NewReader([]byte(in))
 		if r.Int("n"); r.Err() == nil {
 			t.Errorf("Int(%s): no error", in)

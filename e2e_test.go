@@ -148,6 +148,7 @@ func postCorpus(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, c
 	}
 	nasty := nastyByBody()
 	keys := map[string]bool{}
+	first := map[string]map[string]any{} // key -> the item its first write stored
 	var writes []e2eWrite
 	var stats postStats
 	for i, body := range corpus {
@@ -205,11 +206,20 @@ func postCorpus(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, c
 			if err != nil || res.Error != "" || res.Status != "409" {
 				t.Errorf("%s: the response template answers %+v (%v) to %s, want status 409", body.Name, res, err, answer)
 			}
+			var stored struct{ Item map[string]any }
+			call(t, moto, ctx, "DynamoDB_20120810.GetItem", map[string]any{"TableName": table, "Key": keyOf(s, item)}, &stored)
+			want := plainObject(s.Fields, first[key])
+			if got := plainObject(s.Fields, stored.Item); !reflect.DeepEqual(canonicalObject(s.Fields, got), canonicalObject(s.Fields, want)) {
+				t.Errorf("%s: after the 409 the item is\n  %.300s\nwant the first write's\n  %.300s", body.Name, jsonText(got), jsonText(want))
+			}
 		case status != 200:
 			t.Errorf("%s: PutItem answered %d %s\n  request: %.400s", body.Name, status, answer, res.Output)
 		default:
 			if keys[key] {
 				stats.duplicates++
+			}
+			if !keys[key] {
+				first[key] = item
 			}
 			keys[key] = true
 			w.stored = true

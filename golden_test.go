@@ -2,7 +2,6 @@ package streamgen_test
 
 import (
 	"bytes"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,11 +11,13 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/internal/golden"
 	"github.com/streamgen/streamgen/output"
 	"github.com/streamgen/streamgen/spec"
 )
 
-var update = flag.Bool("update", false, "rewrite the expected files of testdata/ and the output of streamer.yaml in out/")
+// update (-update) rewrites the expected files of testdata/ and out/.
+var update = golden.Update
 
 // maxTemplateBytes is the largest template `aws cloudformation deploy`
 // takes inline, without an S3 bucket.

@@ -41,7 +41,11 @@ func (e *RefusedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "refusing to regenerate %s: deploying the new template would lose data of the deployed stack:\n", e.Dir)
 	for _, c := range e.Changes {
-		fmt.Fprintf(&b, "  %s (%s) is %s", c.LogicalID, c.Type, c.Kind)
+		verb := "is " + c.Kind.String()
+		if c.Kind == stackdiff.Changed {
+			verb = "changes"
+		}
+		fmt.Fprintf(&b, "  %s (%s) %s", c.LogicalID, c.Type, verb)
 		if len(c.Why) > 0 {
 			fmt.Fprintf(&b, ": %s", strings.Join(c.Why, "; "))
 		}

@@ -12,7 +12,7 @@ var checkCommand = &cli.Command{
 	Name:      "check",
 	Usage:     "exit 1 if DIR is stale for the spec, listing what gen would change (for CI and pre-commit); writes nothing",
 	UsageText: "gen check -spec FILE [-out DIR]",
-	Flags:     regenFlags(),
+	Flags:     compareFlags(),
 	Action: func(c *cli.Context) error {
 		if c.String("spec") == "" {
 			return usageError{fmt.Errorf("-spec FILE is required")}
@@ -35,4 +35,13 @@ var checkCommand = &cli.Command{
 		}
 		return cli.Exit(fmt.Sprintf("%s is stale for %s: run gen -spec %s -out %s", dir, c.String("spec"), c.String("spec"), dir), 1)
 	},
+}
+
+// compareFlags are the flags of the commands that compare an output with a
+// spec without writing.
+func compareFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "spec", Usage: "read the spec from `FILE`"},
+		&cli.StringFlag{Name: "out", Value: "out", Usage: "compare with the output in `DIR`"},
+	}
 }

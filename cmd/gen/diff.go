@@ -13,7 +13,7 @@ var diffCommand = &cli.Command{
 	Name:      "diff",
 	Usage:     "print what deploying the regenerated template would do to the stack of DIR, resource by resource; writes nothing",
 	UsageText: "gen diff -spec FILE [-out DIR]",
-	Flags:     regenFlags(),
+	Flags:     compareFlags(),
 	Action: func(c *cli.Context) error {
 		if c.String("spec") == "" {
 			return usageError{fmt.Errorf("-spec FILE is required")}

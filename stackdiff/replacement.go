@@ -24,14 +24,11 @@ var replacingProperties = map[string][]string{
 	"AWS::ApiGateway::UsagePlanKey":     {"KeyId", "KeyType", "UsagePlanId"},
 }
 
+// The resources whose replacement or removal loses data.
 const (
 	tableType = "AWS::DynamoDB::Table"
 	queueType = "AWS::SQS::Queue"
 )
-
-// holdsData reports whether replacing or deleting a resource of this type
-// loses data or identity the stack's users depend on.
-func holdsData(typ string) bool { return typ == tableType || typ == queueType }
 
 func replaces(typ, property string) bool {
 	for _, p := range replacingProperties[typ] {

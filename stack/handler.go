@@ -48,6 +48,12 @@ func (b *builder) handler() error {
 					Actions:   []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"},
 					Resources: []string{cloudformation.GetAtt(id.Table, "StreamArn")},
 				},
+				// Lambda checks ListStreams when it creates the mapping; it
+				// can only be scoped to the table's streams.
+				statement{
+					Actions:   []string{"dynamodb:ListStreams"},
+					Resources: []string{cloudformation.Sub("${" + id.Table + ".Arn}/stream/*")},
+				},
 				statement{
 					Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 					Resources: []string{cloudformation.GetAtt(id.FunctionLogs, "Arn")},

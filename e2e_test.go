@@ -53,6 +53,9 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() && !testenv.InCI() {
 		t.Skip("deploys stacks on moto: slow")
 	}
+	if _, err := exec.LookPath("aws"); err != nil {
+		testenv.Missing(t, "aws (the AWS CLI) not found: it deploys the stacks")
+	}
 	moto := testenv.StartMoto(t)
 	renderer := velocity.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)

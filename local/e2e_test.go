@@ -208,6 +208,9 @@ func (g *genLocal) logged(msg string) []map[string]any {
 			Item      map[string]any
 		}
 		if json.Unmarshal([]byte(rest), &entry) == nil && entry.Msg == msg {
+			if entry.Item == nil { // a REMOVE has no new image
+				entry.Item = map[string]any{}
+			}
 			entry.Item["(event)"] = entry.EventName
 			items = append(items, entry.Item)
 		}
@@ -359,6 +362,24 @@ func TestGenLocal(t *testing.T) {
 		if n := strings.Count(g.output(), `"msg":"batch processed"`); n != 1 {
 			t.Errorf("%d batches, want 1", n)
 		}
+		g.stop()
+	})
+
+	t.Run("ttl", func(t *testing.T) {
+		g := e.start(t, filepath.Join(e.root, "testdata/sort-key-ttl/spec.yaml"), "sessions")
+		now := time.Now().Unix()
+		for _, body := range []string{
+			fmt.Sprintf(`{"userId":"expired","expiresAt":%d}`, now-10),
+			fmt.Sprintf(`{"userId":"alive","expiresAt":%d}`, now+3600),
+		} {
+			status, answer := g.post(body)
+			g.expect(body, status, answer, 200, `\{"createdAt":\d+\}`)
+		}
+		items := g.waitLogged("item saved", 3)
+		if got := fmt.Sprint(field(items, "(event)"), field(items, "userId")); got != "[INSERT INSERT REMOVE] [expired alive <nil>]" {
+			t.Errorf("handler logged %s, want the two inserts, then the expired item's REMOVE", got)
+		}
+		g.waitFor(`ttl: 1 expired item\(s\) removed`, time.Second)
 		g.stop()
 	})
 

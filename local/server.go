@@ -41,6 +41,7 @@ type Server struct {
 	stop      context.CancelFunc
 	streamed  chan struct{} // closed when the stream stops
 	streamErr error         // why, set before streamed is closed
+	expiring  chan struct{} // closed when the TTL sweeper stops
 	once      sync.Once
 }
 
@@ -128,7 +129,37 @@ func Start(cfg Config) (*Server, error) {
 		srv.streamErr = stream.Run(ctx)
 		close(srv.streamed)
 	}()
+	srv.expiring = make(chan struct{})
+	go srv.expire(ctx)
 	return srv, nil
+}
+
+// ttlSweep is how often expired items are removed.
+const ttlSweep = 2 * time.Second
+
+// expire removes the items whose table.ttl time has passed, until ctx is done.
+func (s *Server) expire(ctx context.Context) {
+	defer close(s.expiring)
+	attr := s.cfg.Spec.Table.TTL
+	if attr == "" {
+		return
+	}
+	t := time.NewTicker(ttlSweep)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := s.store.Expire(attr, time.Now())
+		switch {
+		case err != nil:
+			fmt.Fprintf(s.cfg.Out, "ttl: %v\n", err)
+		case n > 0:
+			fmt.Fprintf(s.cfg.Out, "ttl: %d expired item(s) removed (REMOVE records on the stream)\n", n)
+		}
+	}
 }
 
 // Addr is the address the API listens on.
@@ -147,6 +178,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 		s.stop()
+		<-s.expiring
 		<-s.streamed
 		if s.streamErr != nil {
 			errs = append(errs, fmt.Errorf("stream: %w", s.streamErr))

@@ -22,13 +22,14 @@ type Item map[string]json.RawMessage
 type Record struct {
 	Seq       uint64 `json:"seq"`
 	EventID   string `json:"eventID"`
-	EventName string `json:"eventName"` // INSERT or MODIFY
+	EventName string `json:"eventName"` // INSERT, MODIFY or REMOVE
 	Created   int64  `json:"created"`   // unix milliseconds of the write
 	View      string `json:"view"`
 	Keys      Item   `json:"keys"`
 	NewImage  Item   `json:"newImage,omitempty"`
 	OldImage  Item   `json:"oldImage,omitempty"`
 	SizeBytes int    `json:"sizeBytes"`
+	ByTTL     bool   `json:"byTTL,omitempty"` // a removal by Time to Live
 }
 
 // ErrDuplicate is the conditional check failure of onDuplicate: reject.
@@ -129,11 +130,90 @@ func (s *Store) Put(item Item, reject bool, now time.Time) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.signal()
+	return rec, nil
+}
+
+func (s *Store) signal() {
 	select {
 	case s.written <- struct{}{}:
 	default:
 	}
-	return rec, nil
+}
+
+// ttlHorizon is how far in the past a TTL value may be and still expire
+// its item: DynamoDB ignores older values (five years).
+const ttlHorizon = 5 * 365 * 24 * time.Hour
+
+// Expire deletes the items whose TTL attribute attr (a number of epoch
+// seconds) is at or before now, each with its REMOVE stream record marked as
+// Time to Live's, as DynamoDB's TTL does (there within days, here at once).
+// It returns how many it deleted.
+func (s *Store) Expire(attr string, now time.Time) (int, error) {
+	var expired [][]byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(itemsBucket).ForEach(func(k, v []byte) error {
+			var item map[string]struct{ N *string }
+			if json.Unmarshal(v, &item) != nil || item[attr].N == nil {
+				return nil
+			}
+			if at, ok := epochSeconds(*item[attr].N); ok && !at.After(now) && now.Sub(at) <= ttlHorizon {
+				expired = append(expired, append([]byte(nil), k...))
+			}
+			return nil
+		})
+	})
+	if err != nil || len(expired) == 0 {
+		return 0, err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		items, stream := tx.Bucket(itemsBucket), tx.Bucket(streamBucket)
+		for _, k := range expired {
+			var old Item
+			if err := json.Unmarshal(items.Get(k), &old); err != nil {
+				return fmt.Errorf("stored item %s: %w", k, err)
+			}
+			_, keys, err := s.keyOf(old)
+			if err != nil {
+				return err
+			}
+			seq, err := stream.NextSequence()
+			if err != nil {
+				return err
+			}
+			rec := s.record(seq, keys, nil, old, now)
+			rec.ByTTL = true
+			data, err := json.Marshal(rec)
+			if err != nil {
+				return err
+			}
+			if err := stream.Put(seqKey(seq), data); err != nil {
+				return err
+			}
+			if err := items.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.signal()
+	return len(expired), nil
+}
+
+// epochSeconds reads a TTL value: a number of seconds, maybe with a fraction.
+func epochSeconds(text string) (time.Time, bool) {
+	r, ok := new(big.Rat).SetString(text)
+	if !ok {
+		return time.Time{}, false
+	}
+	f, _ := r.Float64()
+	if f < 0 || f > 1<<40 {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(f), 0), true
 }
 
 // record builds the stream record of a write, holding what the view asks for.
@@ -146,7 +226,10 @@ func (s *Store) record(seq uint64, keys, item, old Item, now time.Time) *Record 
 		View:      s.view,
 		Keys:      keys,
 	}
-	if old != nil {
+	switch {
+	case item == nil:
+		rec.EventName = "REMOVE"
+	case old != nil:
 		rec.EventName = "MODIFY"
 	}
 	if s.view == "NEW_IMAGE" || s.view == "NEW_AND_OLD_IMAGES" {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -119,5 +120,51 @@ func TestStoreNumberKeysCompareByValue(t *testing.T) {
 	recs, _ := s.Records(0, 10)
 	if len(recs) != 1 || recs[0].NewImage != nil || string(recs[0].Keys["n"]) != `{"N":"1.50"}` {
 		t.Fatalf("KEYS_ONLY record: %+v", recs)
+	}
+}
+
+func TestStoreExpireRemovesByTTL(t *testing.T) {
+	s := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_AND_OLD_IMAGES")
+	now := time.Unix(1_800_000_000, 0)
+	withTTL := func(id string, ttl string) Item {
+		it := testItem(id, "m-"+id)
+		if ttl != "" {
+			it["expiresAt"] = json.RawMessage(`{"N":"` + ttl + `"}`)
+		}
+		return it
+	}
+	for _, it := range []Item{
+		withTTL("past", "1799999999"),
+		withTTL("now", "1800000000"),
+		withTTL("future", "1800000001"),
+		withTTL("none", ""),
+		withTTL("ancient", "1000"), // over five years ago: DynamoDB ignores it
+	} {
+		if _, err := s.Put(it, false, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.Expire("expiresAt", now)
+	if err != nil || n != 2 {
+		t.Fatalf("Expire = %d, %v; want 2", n, err)
+	}
+	for id, want := range map[string]bool{"past": false, "now": false, "future": true, "none": true, "ancient": true} {
+		item, _ := s.Get(Item{"id": json.RawMessage(`{"S":"` + id + `"}`)})
+		if (item != nil) != want {
+			t.Errorf("item %s present = %v, want %v", id, item != nil, want)
+		}
+	}
+	recs, _ := s.Records(5, 10)
+	if len(recs) != 2 {
+		t.Fatalf("%d records after the writes, want 2 REMOVEs", len(recs))
+	}
+	for _, r := range recs {
+		if r.EventName != "REMOVE" || !r.ByTTL || r.NewImage != nil || r.OldImage == nil {
+			t.Errorf("record %+v, want a TTL REMOVE with the old image only", r)
+		}
+	}
+	ev, _ := json.Marshal(recordOf(recs[0], "us-east-1", "arn"))
+	if !strings.Contains(string(ev), `"userIdentity":{"type":"Service","principalId":"dynamodb.amazonaws.com"}`) {
+		t.Errorf("event record %s without the TTL identity", ev)
 	}
 }

@@ -351,6 +351,13 @@ type eventRecord struct {
 	AWSRegion      string       `json:"awsRegion"`
 	DynamoDB       streamRecord `json:"dynamodb"`
 	EventSourceARN string       `json:"eventSourceARN"`
+	UserIdentity   *identity    `json:"userIdentity,omitempty"`
+}
+
+// identity marks a removal by Time to Live, as DynamoDB does.
+type identity struct {
+	Type        string `json:"type"`
+	PrincipalID string `json:"principalId"`
 }
 
 type streamRecord struct {
@@ -372,7 +379,7 @@ func eventOf(batch []*Record, region, sourceARN string) event {
 }
 
 func recordOf(r *Record, region, sourceARN string) eventRecord {
-	return eventRecord{
+	rec := eventRecord{
 		EventID:      r.EventID,
 		EventName:    r.EventName,
 		EventVersion: "1.1",
@@ -389,6 +396,10 @@ func recordOf(r *Record, region, sourceARN string) eventRecord {
 		},
 		EventSourceARN: sourceARN,
 	}
+	if r.ByTTL {
+		rec.UserIdentity = &identity{Type: "Service", PrincipalID: "dynamodb.amazonaws.com"}
+	}
+	return rec
 }
 
 // seqString formats a sequence number as DynamoDB does: a decimal string of

@@ -30,7 +30,7 @@ import (
 // e2eCases are the golden cases deployed on moto: every stream view, both
 // onDuplicate modes, keys from the body and from the server, every type.
 var e2eCases = []string{"seed", "all-types", "defaults", "nested", "overwrite", "server-set", "sets",
-	"sort-key-ttl", "view-new-and-old", "view-keys-only", "view-old-image"}
+	"sort-key-ttl", "view-new-and-old", "view-keys-only", "view-old-image", deepCase}
 
 // e2eWrite is one PutItem the test sent and what the contract says the
 // handler must then see.
@@ -78,7 +78,8 @@ func TestEndToEnd(t *testing.T) {
 		specs[name] = s
 		files, err := streamgen.Generate(s)
 		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+			t.Errorf("%s: %v", name, err)
+			continue
 		}
 		dir := filepath.Join(mod, name)
 		for _, f := range files {
@@ -120,10 +121,13 @@ func TestEndToEnd(t *testing.T) {
 
 	var checked int
 	for _, name := range e2eCases {
+		if writes[name] == nil {
+			continue // not generated
+		}
 		checked += compareDecoded(t, name, specs[name], writes[name], filepath.Join(mod, name, "decoded.json"))
 	}
 	summary := fmt.Sprintf("end to end: %d cases deployed on moto, %d bodies posted, %d stream records decoded by the generated handlers and matched; %d repeated keys (409 or overwrite); %d valid bodies DynamoDB refused as it must (answered 400); %d not posted (numbers in sets that DynamoDB refuses and moto does not check)",
-		len(e2eCases), posted, checked, duplicates, refused, unchecked)
+		len(writes), posted, checked, duplicates, refused, unchecked)
 	t.Log(summary)
 	fmt.Println(summary)
 }
@@ -667,6 +671,9 @@ func mustAWS(t *testing.T, moto *testenv.Moto, ctx context.Context, args ...stri
 
 func parseCase(t *testing.T, name string) *spec.Spec {
 	t.Helper()
+	if name == deepCase {
+		return deepSpec(t)
+	}
 	path := filepath.Join("testdata", name, "spec.yaml")
 	src, err := os.ReadFile(path)
 	if err != nil {

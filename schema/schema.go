@@ -5,14 +5,18 @@
 // The model is derived from the same field tree as the request template
 // (package vtl): server-set fields are not in it, every object level has
 // additionalProperties: false, sets are arrays of unique items with at least
-// one, and body-given string keys have minLength 1 (DynamoDB refuses empty keys).
+// one, body-given string keys have minLength 1 (DynamoDB refuses empty keys),
+// and integers have int64's bounds unless the spec narrows them (the
+// handler's Go type is int64).
 package schema
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/streamgen/streamgen/spec"
@@ -124,10 +128,14 @@ func fieldSchema(f *spec.Field, key bool) (node, error) {
 		if err != nil {
 			return nil, err
 		}
+		minimum, maximum := f.Minimum, f.Maximum
+		if f.Type == spec.Integer { // the handler decodes integers into int64
+			minimum, maximum = orDefault(minimum, minInt64), orDefault(maximum, maxInt64)
+		}
 		for _, bound := range []struct {
 			key string
 			d   *spec.Decimal
-		}{{"minimum", f.Minimum}, {"maximum", f.Maximum}} {
+		}{{"minimum", minimum}, {"maximum", maximum}} {
 			if bound.d == nil {
 				continue
 			}
@@ -140,6 +148,18 @@ func fieldSchema(f *spec.Field, key bool) (node, error) {
 		return n, nil
 	}
 	return nil, fmt.Errorf("%s: unknown type %q", f.Path, f.Type)
+}
+
+var (
+	minInt64 = spec.Decimal(strconv.FormatInt(math.MinInt64, 10))
+	maxInt64 = spec.Decimal(strconv.FormatInt(math.MaxInt64, 10))
+)
+
+func orDefault(d *spec.Decimal, fallback spec.Decimal) *spec.Decimal {
+	if d != nil {
+		return d
+	}
+	return &fallback
 }
 
 // appendCounts adds minItems (at least least) and maxItems.
@@ -228,7 +248,11 @@ func write(b *bytes.Buffer, v any, depth int) error {
 		}
 		b.WriteString(indent[2:] + "]")
 	default:
-		return fmt.Errorf("schema: cannot write %T", v)
+		line, ok := inline(v) // a scalar stays on its line however long
+		if !ok {
+			return fmt.Errorf("schema: cannot write %T", v)
+		}
+		b.WriteString(line)
 	}
 	return nil
 }

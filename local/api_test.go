@@ -122,8 +122,14 @@ func TestAPIRejectsDuplicatesAndKeepsTheItem(t *testing.T) {
 	}
 	check(t, "empty key", call(a, "POST", "/v1/orders", `{"orderId":"","customer":{"name":"A","address":{"city":"B"}},"lines":[{"sku":"a"}]}`),
 		400, `\{"message":"Invalid request body.*"\}|\{"message":"The item was refused by the database.*"\}`)
-	check(t, "number beyond DynamoDB", call(a, "POST", "/v1/orders", `{"orderId":"o-2","customer":{"name":"A","address":{"city":"B"}},"lines":[{"sku":"a","qty":1e200}]}`),
+
+	src := []byte("version: 1\nname: n\ntable: {partitionKey: id}\nfields:\n  id: {type: string, required: true}\n  price: {type: number}\n")
+	n, _ := newTestAPI(t, parseSpec(t, "n.yaml", src))
+	check(t, "number beyond DynamoDB", call(n, "POST", "/InsertItem", `{"id":"a","price":1e200}`),
 		400, `\{"message":"The item was refused by the database.*"\}`)
+	check(t, "39 digits", call(n, "POST", "/InsertItem", `{"id":"a","price":1.23456789012345678901234567890123456789}`),
+		400, `\{"message":"The item was refused by the database.*"\}`)
+	check(t, "38 digits", call(n, "POST", "/InsertItem", `{"id":"a","price":1.2345678901234567890123456789012345678}`), 200, `\{\}`)
 }
 
 func TestAPIKeyAndThrottle(t *testing.T) {

@@ -2,7 +2,6 @@ package mapping_test
 
 import (
 	"encoding/json"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -16,11 +15,7 @@ func load(t *testing.T, file string) *spec.Spec { return loadSpec(t, file) }
 
 func loadSpec(t testing.TB, file string) *spec.Spec {
 	t.Helper()
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := spec.Parse(file, src)
+	s, err := spec.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,6 +32,16 @@ var (
 	views        = []string{"NEW_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY", "OLD_IMAGE"}
 	eventNames   = []string{"INSERT", "MODIFY", "REMOVE"}
 )
+
+// ReadFile reads and parses the spec at path. A file that cannot be read gives
+// the os error; a spec with problems gives Errors, as Parse does.
+func ReadFile(path string) (*Spec, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src)
+}
 
 // Parse reads the spec in src, named file in messages. On any problem it
 // returns nil and an Errors value listing every problem found, in file order.

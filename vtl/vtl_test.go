@@ -3,7 +3,6 @@ package vtl_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"reflect"
 	"regexp"
 	"strings"
@@ -17,11 +16,7 @@ import (
 
 func load(t *testing.T, file string) *spec.Spec {
 	t.Helper()
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := spec.Parse(file, src)
+	s, err := spec.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -48,7 +47,7 @@ func generate(c *cli.Context) error {
 // generateFiles reads and parses the spec in path and generates its files.
 // Errors: spec.Errors for an invalid spec, anything else for I/O.
 func generateFiles(path string) ([]streamgen.File, error) {
-	s, err := readSpec(path)
+	s, err := spec.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -57,14 +56,6 @@ func generateFiles(path string) ([]streamgen.File, error) {
 		return nil, fmt.Errorf("generating from %s: %w", path, err)
 	}
 	return files, nil
-}
-
-func readSpec(path string) (*spec.Spec, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return spec.Parse(path, src)
 }
 
 // writeFiles writes files into dir atomically, keeps the user's files and

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/streamgen/streamgen/local"
+	"github.com/streamgen/streamgen/spec"
 )
 
 var localCommand = &cli.Command{
@@ -30,7 +31,7 @@ var localCommand = &cli.Command{
 		if err := writeFiles(dir, files); err != nil {
 			return err
 		}
-		s, err := readSpec(c.String("spec"))
+		s, err := spec.ReadFile(c.String("spec"))
 		if err != nil {
 			return err
 		}

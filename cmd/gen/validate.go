@@ -19,7 +19,7 @@ var validateCommand = &cli.Command{
 		}
 		invalid, failed := false, false
 		for _, path := range c.Args().Slice() {
-			_, err := readSpec(path)
+			_, err := spec.ReadFile(path)
 			var specErrs spec.Errors
 			switch {
 			case err == nil:

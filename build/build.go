@@ -93,9 +93,24 @@ func Binary(ctx context.Context, pkgDir, goos, goarch, out string) error {
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Run(); err != nil {
+		if !inModule(ctx, pkgDir) {
+			return fmt.Errorf("go build %s: not inside a Go module; the handler imports %s, so generate into a module that requires it (go mod init NAME && go get %s)", pkgDir, runtimeModule+"/handler", runtimeModule)
+		}
 		return fmt.Errorf("go build %s (%s/%s): %w\n%s", pkgDir, goos, goarch, err, strings.TrimSpace(stderr.String()))
 	}
 	return nil
+}
+
+// runtimeModule is the module of the runtime library every handler imports.
+const runtimeModule = "github.com/streamgen/streamgen"
+
+// inModule reports whether go sees dir as part of a module.
+func inModule(ctx context.Context, dir string) bool {
+	cmd := exec.CommandContext(ctx, "go", "env", "GOMOD")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	gomod := strings.TrimSpace(string(out))
+	return err == nil && gomod != "" && gomod != os.DevNull
 }
 
 // Zip returns a zip holding exe as bootstrap, executable, with fixed times.

@@ -182,3 +182,13 @@ func TestBuildErrorNamesTheProblem(t *testing.T) {
 		t.Fatalf("a failed build left %v", zips)
 	}
 }
+
+func TestBuildOutsideAModuleSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "handler", "main.go"), []byte("package main\n\nimport _ \"github.com/streamgen/streamgen/handler\"\n\nfunc main() {}\n"))
+	t.Setenv("GOFLAGS", "")
+	_, err := Lambda(context.Background(), dir)
+	if err == nil || !strings.Contains(err.Error(), "not inside a Go module") {
+		t.Fatalf("error %v, want it to say the handler is not inside a Go module", err)
+	}
+}

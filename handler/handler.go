@@ -38,7 +38,8 @@ type Record[T, K any] struct {
 	// stream view type does not carry new images (KEYS_ONLY, OLD_IMAGE).
 	NewImage *T
 	// OldImage is the item before the change; nil for INSERT and when the
-	// stream view type does not carry old images (KEYS_ONLY, NEW_IMAGE).
+	// stream view type does not carry old images (KEYS_ONLY, NEW_IMAGE). An
+	// item stored before the spec required a field has the zero value there.
 	OldImage *T
 
 	log *slog.Logger
@@ -179,21 +180,25 @@ func (h *Handler[T, K]) decode(r *Reader, raw *rawRecord, log *slog.Logger) (*Re
 		return nil, fmt.Errorf("decode Keys: %w", err)
 	}
 	var err error
-	if rec.NewImage, err = h.image(r, raw.newImage, "NewImage"); err != nil {
+	if rec.NewImage, err = h.image(r, raw.newImage, "NewImage", false); err != nil {
 		return nil, err
 	}
-	if rec.OldImage, err = h.image(r, raw.oldImage, "OldImage"); err != nil {
+	if rec.OldImage, err = h.image(r, raw.oldImage, "OldImage", true); err != nil {
 		return nil, err
 	}
 	return rec, nil
 }
 
-func (h *Handler[T, K]) image(r *Reader, data []byte, name string) (*T, error) {
+// image decodes one image; an old one may lack required attributes, since it
+// can be of an item stored under an earlier spec, and refusing it would block
+// the shard on history.
+func (h *Handler[T, K]) image(r *Reader, data []byte, name string, old bool) (*T, error) {
 	if data == nil {
 		return nil, nil
 	}
 	v := new(T)
 	r.Reset(data)
+	r.allowMissing = old
 	h.DecodeItem(r, v)
 	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", name, err)

@@ -17,6 +17,9 @@ type Reader struct {
 	pos     int
 	err     error
 	scratch []byte // unescaped keys and strings that hold escapes
+	// allowMissing lets required attributes be absent: an old image may be of
+	// an item written before the spec required them.
+	allowMissing bool
 }
 
 // DecodeError says where a record could not be decoded.
@@ -41,7 +44,7 @@ func NewReader(data []byte) *Reader { return &Reader{data: data} }
 
 // Reset makes r read data from the start, keeping its scratch buffer.
 func (r *Reader) Reset(data []byte) {
-	r.data, r.pos, r.err = data, 0, nil
+	r.data, r.pos, r.err, r.allowMissing = data, 0, nil, false
 }
 
 // Err is the first error met, or nil.
@@ -54,9 +57,12 @@ func (r *Reader) fail(path, format string, args ...any) {
 	}
 }
 
-// Missing records that the required attribute at path is absent.
+// Missing records that the required attribute at path is absent, unless the
+// image being read is an old one (then the field keeps its zero value).
 func (r *Reader) Missing(path string) {
-	r.fail(path, "required attribute is missing")
+	if !r.allowMissing {
+		r.fail(path, "required attribute is missing")
+	}
 }
 
 // End reports an error if anything but white space follows the value read.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -295,5 +296,40 @@ func TestAWSSampleEvent(t *testing.T) {
 		if rec.NewImage != nil && *rec.NewImage != rec.Keys {
 			t.Errorf("NewImage %+v", rec.NewImage)
 		}
+	}
+}
+
+func decodeRequiredMsg(r *Reader, v *testItem) {
+	seen := false
+	for i := 0; r.Member(i); i++ {
+		switch string(r.Key()) {
+		case "id":
+			v.ID = r.S("id")
+		case "msg":
+			v.Msg = r.S("msg")
+			seen = true
+		default:
+			r.Skip()
+		}
+	}
+	if !seen {
+		r.Missing("msg")
+	}
+}
+
+// An old image may predate a field becoming required: it decodes with the
+// zero value there. A new image without it is still undecodable.
+func TestOldImageMayLackRequiredAttributes(t *testing.T) {
+	h := testHandler(nil)
+	h.DecodeItem = decodeRequiredMsg
+	const modify = `{"Records":[{"eventID":"e","eventName":"MODIFY","dynamodb":{"Keys":{"id":{"S":"k"}},` +
+		`"NewImage":%s,"OldImage":{"id":{"S":"k"}},"SequenceNumber":"7","StreamViewType":"NEW_AND_OLD_IMAGES"}}]}`
+	recs, err := h.Decode(fmt.Appendf(nil, modify, `{"id":{"S":"k"},"msg":{"S":"now"}}`))
+	if err != nil || len(recs) != 1 || recs[0].OldImage == nil || *recs[0].OldImage != (testItem{ID: "k"}) || recs[0].NewImage.Msg != "now" {
+		t.Fatalf("Decode = %+v, %v", recs, err)
+	}
+	_, err = h.Decode(fmt.Appendf(nil, modify, `{"id":{"S":"k"}}`))
+	if err == nil || !strings.Contains(err.Error(), "decode NewImage: msg: required attribute is missing") {
+		t.Fatalf("new image without msg: %v", err)
 	}
 }

@@ -15,10 +15,7 @@ var diffCommand = &cli.Command{
 	UsageText: "gen diff -spec FILE [-out DIR]",
 	Flags:     compareFlags(),
 	Action: func(c *cli.Context) error {
-		if c.String("spec") == "" {
-			return usageError{fmt.Errorf("-spec FILE is required")}
-		}
-		files, err := generateFiles(c.String("spec"))
+		_, files, err := specFiles(c)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -10,17 +11,15 @@ import (
 	"github.com/streamgen/streamgen/spec"
 )
 
-// regenFlags are the flags of every command that generates from a spec.
-func regenFlags() []cli.Flag {
+// generateFlags are the flags of every command that generates and writes
+// from a spec.
+func generateFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "spec", Usage: "read the spec from `FILE`"},
 		&cli.StringFlag{Name: "out", Value: "out", Usage: "write the stack into `DIR`"},
+		&cli.BoolFlag{Name: "allow-replace",
+			Usage: "write even if deploying the new template replaces or deletes the table, its stream or the dead-letter queue (exit 3 otherwise)"},
 	}
-}
-
-func generateFlags() []cli.Flag {
-	return append(regenFlags(), &cli.BoolFlag{Name: "allow-replace",
-		Usage: "write even if deploying the new template replaces or deletes the table, its stream or the dead-letter queue (exit 3 otherwise)"})
 }
 
 // generate is gen -spec FILE [-out DIR].
@@ -30,36 +29,45 @@ func generate(c *cli.Context) error {
 	}
 	if c.String("spec") == "" {
 		cli.ShowAppHelp(c)
-		return usageError{fmt.Errorf("-spec FILE is required")}
 	}
-	files, err := generateFiles(c.String("spec"))
+	_, files, err := writeSpecFiles(c)
 	if err != nil {
 		return err
 	}
-	dir := c.String("out")
-	if err := output.Write(dir, files, output.Options{AllowReplace: c.Bool("allow-replace")}); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(files), dir)
+	fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(files), c.String("out"))
 	return nil
 }
 
-// generateFiles reads and parses the spec in path and generates its files.
-// Errors: spec.Errors for an invalid spec, anything else for I/O.
-func generateFiles(path string) ([]streamgen.File, error) {
+// specFiles reads the spec named by -spec and generates its files. Errors:
+// a usage error without -spec, spec.Errors for an invalid spec, anything
+// else for I/O.
+func specFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
+	path := c.String("spec")
+	if path == "" {
+		return nil, nil, usageError{errors.New("-spec FILE is required")}
+	}
 	s, err := spec.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	files, err := streamgen.Generate(s)
 	if err != nil {
-		return nil, fmt.Errorf("generating from %s: %w", path, err)
+		return nil, nil, fmt.Errorf("generating from %s: %w", path, err)
 	}
-	return files, nil
+	return s, files, nil
 }
 
-// writeFiles writes files into dir atomically, keeps the user's files and
-// refuses a template that would lose the deployed stack's data (exit 3).
-func writeFiles(dir string, files []streamgen.File) error {
-	return output.Write(dir, files, output.Options{})
+// writeSpecFiles generates from -spec into -out atomically, keeping the
+// user's files and refusing, unless -allow-replace, a template that would
+// lose the deployed stack's data (exit 3).
+func writeSpecFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
+	s, files, err := specFiles(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := output.Options{AllowReplace: c.Bool("allow-replace")}
+	if err := output.Write(c.String("out"), files, opts); err != nil {
+		return nil, nil, err
+	}
+	return s, files, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"os"
 	"os/signal"
 	"syscall"
@@ -9,29 +8,17 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/streamgen/streamgen/local"
-	"github.com/streamgen/streamgen/spec"
 )
 
 var localCommand = &cli.Command{
 	Name:  "local",
 	Usage: "generate, build the handler for this machine and run the whole stack locally (API, store, stream, handler)",
-	Flags: append(regenFlags(),
+	Flags: append(generateFlags(),
 		&cli.StringFlag{Name: "addr", Value: local.DefaultAddr, Usage: "serve the API on `ADDR`"},
 		&cli.StringFlag{Name: "data", Usage: "keep items and the stream in `FILE` (default DIR/local.db)"},
 	),
 	Action: func(c *cli.Context) error {
-		if c.String("spec") == "" {
-			return usageError{errors.New("-spec FILE is required")}
-		}
-		files, err := generateFiles(c.String("spec"))
-		if err != nil {
-			return err
-		}
-		dir := c.String("out")
-		if err := writeFiles(dir, files); err != nil {
-			return err
-		}
-		s, err := spec.ReadFile(c.String("spec"))
+		s, _, err := writeSpecFiles(c)
 		if err != nil {
 			return err
 		}
@@ -43,7 +30,7 @@ var localCommand = &cli.Command{
 		}()
 		return local.Run(ctx, local.Options{
 			Spec:     s,
-			Dir:      dir,
+			Dir:      c.String("out"),
 			Addr:     c.String("addr"),
 			DataFile: c.String("data"),
 			Out:      c.App.Writer,

@@ -704,20 +704,7 @@ func newDecodeModule(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod := t.TempDir()
-	gomod, err := os.ReadFile("go.mod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gomod = []byte(strings.Replace(string(gomod), "module github.com/streamgen/streamgen", "module example.com/e2e", 1) +
-		"\nrequire github.com/streamgen/streamgen v0.0.0\n\nreplace github.com/streamgen/streamgen => " + root + "\n")
-	writeE2EFile(t, filepath.Join(mod, "go.mod"), gomod)
-	sum, err := os.ReadFile("go.sum")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeE2EFile(t, filepath.Join(mod, "go.sum"), sum)
-	return mod
+	return testenv.UserModule(t, root)
 }
 
 // runGo runs the go command offline in dir: the module cache already holds

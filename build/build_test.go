@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/streamgen/streamgen/gocode"
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -24,17 +25,7 @@ func outDir(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod := t.TempDir()
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gomod = []byte(strings.Replace(string(gomod), "module github.com/streamgen/streamgen", "module example.com/stack", 1) +
-		"\nrequire github.com/streamgen/streamgen v0.0.0\n\nreplace github.com/streamgen/streamgen => " + root + "\n")
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	mod := testenv.UserModule(t, root)
 	src, err := os.ReadFile(filepath.Join(root, "streamer.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -47,8 +38,6 @@ func outDir(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, filepath.Join(mod, "go.mod"), gomod)
-	write(t, filepath.Join(mod, "go.sum"), sum)
 	dir := filepath.Join(mod, "out")
 	for _, f := range files {
 		write(t, filepath.Join(dir, f.Path), f.Data)

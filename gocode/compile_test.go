@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -55,20 +56,7 @@ func TestGeneratedHandlersWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod := t.TempDir()
-	// The repository's own requirements, so that no module is looked up.
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gomod = []byte(strings.Replace(string(gomod), "module github.com/streamgen/streamgen", "module example.com/handlers", 1) +
-		"\nrequire github.com/streamgen/streamgen v0.0.0\n\nreplace github.com/streamgen/streamgen => " + root + "\n")
-	write(t, filepath.Join(mod, "go.mod"), gomod)
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(mod, "go.sum"), sum)
+	mod := testenv.UserModule(t, root)
 
 	for name, s := range testCases(t) {
 		files, err := Generate(s)

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/streamgen/streamgen/internal/testenv"
 )
 
 // The tests below run the real thing: the gen binary, built here, runs
@@ -39,7 +41,7 @@ func newE2E(t *testing.T) *e2e {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &e2e{root: root, mod: t.TempDir()}
+	e := &e2e{root: root, mod: testenv.UserModule(t, root)}
 	// Everything the builds need is in the module cache: no network.
 	e.env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod", "GOWORK=off")
 	e.gen = filepath.Join(e.mod, "gen-binary")
@@ -48,18 +50,6 @@ func newE2E(t *testing.T) *e2e {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build gen: %v\n%s", err, out)
 	}
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gomod = []byte(strings.Replace(string(gomod), "module github.com/streamgen/streamgen", "module example.com/local", 1) +
-		"\nrequire github.com/streamgen/streamgen v0.0.0\n\nreplace github.com/streamgen/streamgen => " + root + "\n")
-	writeTestFile(t, filepath.Join(e.mod, "go.mod"), gomod)
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeTestFile(t, filepath.Join(e.mod, "go.sum"), sum)
 	return e
 }
 

@@ -390,14 +390,7 @@ func TestOracleResponses(t *testing.T) {
 
 func render(t *testing.T, r *velocity.Renderer, template, body string, ctx map[string]any) velocity.Result {
 	t.Helper()
-	res, err := r.Render(velocity.Job{Template: template, Body: body, Context: ctx})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Error != "" {
-		t.Fatalf("Velocity: %s\n%s", res.Error, template)
-	}
-	return res
+	return r.MustRender(t, velocity.Job{Template: template, Body: body, Context: ctx})
 }
 
 func jsonEqual(a, b string) bool {

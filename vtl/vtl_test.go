@@ -149,14 +149,7 @@ func TestResponsesRender(t *testing.T) {
 
 func render(t *testing.T, r *velocity.Renderer, template, body string, ctx map[string]any) velocity.Result {
 	t.Helper()
-	res, err := r.Render(velocity.Job{Template: template, Body: body, Context: ctx})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Error != "" {
-		t.Fatalf("render error: %s\n%s", res.Error, template)
-	}
-	return res
+	return r.MustRender(t, velocity.Job{Template: template, Body: body, Context: ctx})
 }
 
 func TestRequestText(t *testing.T) {

@@ -208,6 +208,20 @@ func (r *Renderer) Render(job Job) (Result, error) {
 	return res, nil
 }
 
+// MustRender renders job and ends the test if the harness broke or the
+// template did not render.
+func (r *Renderer) MustRender(tb testing.TB, job Job) Result {
+	tb.Helper()
+	res, err := r.Render(job)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if res.Error != "" {
+		tb.Fatalf("Velocity: %s\n%s", res.Error, job.Template)
+	}
+	return res
+}
+
 func (r *Renderer) close() {
 	r.stdin.Close()
 	if err := r.cmd.Wait(); err != nil && !errors.Is(err, os.ErrProcessDone) {

@@ -18,6 +18,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/streamgen/streamgen/internal/lockdir"
 )
 
 // Dir is the folder of DIR that receives the zip.
@@ -42,11 +44,12 @@ var zipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 // Lambda builds DIR/handler for linux/arm64 and writes the zip into
 // DIR/build, removing the zips of earlier builds there.
 func Lambda(ctx context.Context, dir string) (*Result, error) {
-	tmp, err := os.MkdirTemp("", "streamgen-build-")
+	// Temp also deletes the folders of builds that were killed.
+	tmp, removeTmp, err := lockdir.Temp("streamgen-build-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer removeTmp()
 	bin := filepath.Join(tmp, "bootstrap")
 	if err := Binary(ctx, filepath.Join(dir, "handler"), "linux", "arm64", bin); err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -29,6 +30,7 @@ type e2e struct {
 	root string // this repository
 	gen  string // the gen binary
 	mod  string // the module folder
+	tmp  string // the temporary folder of every process
 	env  []string
 }
 
@@ -41,9 +43,9 @@ func newE2E(t *testing.T) *e2e {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &e2e{root: root, mod: testenv.UserModule(t, root)}
+	e := &e2e{root: root, mod: testenv.UserModule(t, root), tmp: t.TempDir()}
 	// Everything the builds need is in the module cache: no network.
-	e.env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod", "GOWORK=off")
+	e.env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod", "GOWORK=off", "TMPDIR="+e.tmp)
 	e.gen = filepath.Join(e.mod, "gen-binary")
 	build := exec.Command("go", "build", "-o", e.gen, "./cmd/gen")
 	build.Dir, build.Env = root, e.env
@@ -51,6 +53,27 @@ func newE2E(t *testing.T) *e2e {
 		t.Fatalf("build gen: %v\n%s", err, out)
 	}
 	return e
+}
+
+// generate runs gen for specFile into out, as a user does before writing
+// out/handler/main.go.
+func (e *e2e) generate(t *testing.T, specFile, out string) {
+	t.Helper()
+	cmd := exec.Command(e.gen, "-spec", specFile, "-out", out)
+	cmd.Dir, cmd.Env = e.mod, e.env
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gen: %v\n%s", err, b)
+	}
+}
+
+// bootstraps lists the folders gen local builds the handler into.
+func (e *e2e) bootstraps(t *testing.T) []string {
+	t.Helper()
+	found, err := filepath.Glob(filepath.Join(e.tmp, "streamgen-local-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
 }
 
 func writeTestFile(t *testing.T, path string, data []byte) {
@@ -380,6 +403,7 @@ func TestGenLocal(t *testing.T) {
 			t.Fatal(err)
 		}
 		writeTestFile(t, filepath.Join(dir, "spec.yaml"), append(seed, []byte("stream:\n  retries: 2\n")...))
+		e.generate(t, "failing/spec.yaml", "failing/out")
 		// The user's process, kept by gen: it fails on a marker value.
 		writeTestFile(t, filepath.Join(dir, "out/handler/main.go"), []byte(`package main
 
@@ -467,6 +491,7 @@ func interrupted(t *testing.T, e *e2e, name string, stop func(*genLocal)) (befor
 		t.Fatal(err)
 	}
 	writeTestFile(t, filepath.Join(dir, "spec.yaml"), append(seed, []byte("stream:\n  batchSize: 5\n")...))
+	e.generate(t, name+"/spec.yaml", name+"/out")
 	// A slow handler, so that the interruption lands mid-stream.
 	writeTestFile(t, filepath.Join(dir, "out/handler/main.go"), []byte(`package main
 
@@ -495,7 +520,15 @@ func process(ctx context.Context, rec *Record) error {
 	if len(before) >= len(ids) {
 		t.Fatalf("all %d records delivered before the interruption: not mid-stream", len(before))
 	}
+	left := e.bootstraps(t)
+	if name == "killed" && len(left) == 0 {
+		t.Error("the killed gen local left no bootstrap folder: nothing to delete")
+	}
 	g2 := e.start(t, name+"/spec.yaml", name+"/out")
+	// The restart deleted the folder of a killed gen local's bootstrap.
+	if running := e.bootstraps(t); len(running) != 1 || slices.Contains(left, running[0]) {
+		t.Errorf("bootstrap folders %v after the restart, left before it %v: want only the running one's", running, left)
+	}
 	after = field(g2.waitLogged("item saved", len(ids)-len(before)), "id")
 	t.Logf("delivered %d before the interruption, %d after the restart, of %d records", len(before), len(after), len(ids))
 	g2.stop()

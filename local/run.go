@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/streamgen/streamgen/build"
+	"github.com/streamgen/streamgen/internal/lockdir"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -34,11 +34,12 @@ func Run(ctx context.Context, o Options) error {
 	if o.DataFile == "" {
 		o.DataFile = filepath.Join(o.Dir, "local.db")
 	}
-	tmp, err := os.MkdirTemp("", "streamgen-local-")
+	// Temp also deletes the folders of gen locals that were killed.
+	tmp, removeTmp, err := lockdir.Temp("streamgen-local-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer removeTmp()
 	bootstrap := filepath.Join(tmp, "bootstrap")
 	handlerDir := filepath.Join(o.Dir, "handler")
 	fmt.Fprintf(o.Out, "gen local: building %s for this machine...\n", handlerDir)

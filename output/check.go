@@ -25,11 +25,12 @@ func (s Stale) String() string { return s.Path + ": " + s.Reason }
 // generated that would be deleted, and user-owned files not written yet.
 // The content of the user's files does not matter. Nothing is written.
 func Check(dir string, files []streamgen.File) ([]Stale, error) {
+	given := dir
 	dir, err := resolve(dir)
 	if err != nil {
 		return nil, err
 	}
-	p, err := makePlan(dir, files)
+	p, err := makePlan(given, dir, files)
 	if err != nil {
 		return nil, err
 	}
@@ -64,12 +65,20 @@ func compareFile(full string, f streamgen.File) string {
 
 // Changes is what deploying the new template would do to the stack deployed
 // from dir's template: every resource added when dir has no template yet.
+// A folder gen did not make is refused, as Write refuses it.
 func Changes(dir string, files []streamgen.File) ([]stackdiff.Change, error) {
 	tmpl := templateOf(files)
 	if tmpl == nil {
 		return nil, fmt.Errorf("generator bug: no %s generated", TemplateName)
 	}
-	old, err := os.ReadFile(filepath.Join(dir, TemplateName))
+	real, err := resolve(dir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ownListing(dir, real); err != nil {
+		return nil, err
+	}
+	old, err := os.ReadFile(filepath.Join(real, TemplateName))
 	if errors.Is(err, fs.ErrNotExist) {
 		return stackdiff.AllAdded(tmpl)
 	}

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/internal/lockdir"
 	"github.com/streamgen/streamgen/stackdiff"
 )
 
@@ -64,8 +65,9 @@ func (e *RefusedError) ExitCode() int { return 3 }
 // run generated and gen no longer generates are deleted, and everything else
 // in dir (user-owned files such as the handler's main.go once written, files
 // the user added, build artefacts) is carried over untouched. Files get mode
-// 0644 and folders 0755. On any error dir is exactly as before and nothing
-// is left beside it.
+// 0644 and folders 0755; dir itself keeps its mode. On any error dir is
+// exactly as before and nothing is left beside it. A folder gen did not make
+// is refused (ForeignFolderError), and so is a read-only one.
 func Write(dir string, files []streamgen.File, opts Options) error {
 	given := dir
 	dir, err := resolve(dir)
@@ -75,10 +77,23 @@ func Write(dir string, files []streamgen.File, opts Options) error {
 	if err := checkOwnFolder(given, dir); err != nil {
 		return err
 	}
-	if err := checkInterrupted(dir); err != nil {
+	parent, base := filepath.Split(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
-	p, err := makePlan(dir, files)
+	// Gens writing into the same parent take turns, so that what one finds
+	// there of another is a leftover of a killed run.
+	unlock, err := lockdir.Lock(parent)
+	locked := err == nil
+	if locked {
+		defer unlock()
+	} else if !errors.Is(err, errors.ErrUnsupported) {
+		return err
+	}
+	if err := tidy(dir, locked); err != nil {
+		return err
+	}
+	p, err := makePlan(given, dir, files)
 	if err != nil {
 		return err
 	}
@@ -87,11 +102,7 @@ func Write(dir string, files []streamgen.File, opts Options) error {
 			return err
 		}
 	}
-	parent, base := filepath.Split(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+base+".gen-new-")
+	tmp, err := os.MkdirTemp(parent, "."+base+newInfix)
 	if err != nil {
 		return err
 	}
@@ -100,6 +111,15 @@ func Write(dir string, files []streamgen.File, opts Options) error {
 	}
 	return swap(tmp, dir, p.exists)
 }
+
+// The folders beside dir during a swap, named "."+base(dir)+infix+RANDOM:
+// the new output being built (which, after the exchange, holds the previous
+// one until it is deleted), and the previous output moved aside by the
+// two-rename fallback, with the new one's RANDOM.
+const (
+	newInfix = ".gen-new-"
+	oldInfix = ".gen-old-"
+)
 
 // checkOwnFolder refuses an output folder that holds the working folder:
 // the swap would move the user's shell, and everything around the output,
@@ -120,19 +140,61 @@ func checkOwnFolder(given, dir string) error {
 	return nil
 }
 
-// checkInterrupted stops when a gen killed between the two renames of the
-// swap left dir missing and its previous output aside: writing now would
-// hide the only copy of the user's files.
-func checkInterrupted(dir string) error {
-	if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	aside, err := filepath.Glob(filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".gen-old-*"))
-	if err != nil || len(aside) == 0 {
+// tidy deletes what killed runs of gen left beside dir, and stops when one
+// was killed between the two renames of the fallback swap: then the
+// previous output, moved aside, may be the only copy of the user's files.
+// Leftovers are deleted only when locked (no other gen is writing here).
+func tidy(dir string, locked bool) error {
+	parent, base := filepath.Split(dir)
+	entries, err := os.ReadDir(parent)
+	if err != nil {
 		return err
 	}
-	return fmt.Errorf("%s is missing and an interrupted gen left the previous output in %s: move it back (mv %s %s), then run gen again",
-		dir, aside[0], aside[0], dir)
+	news, olds := map[string]bool{}, map[string]bool{}
+	var ids []string // the RANDOM part of every leftover, in name order
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if id, ok := strings.CutPrefix(e.Name(), "."+base+newInfix); ok {
+			news[id] = true
+			ids = append(ids, id)
+		} else if id, ok := strings.CutPrefix(e.Name(), "."+base+oldInfix); ok {
+			olds[id] = true
+			ids = append(ids, id)
+		}
+	}
+	_, err = os.Lstat(dir)
+	missing := errors.Is(err, fs.ErrNotExist)
+	if err != nil && !missing {
+		return err
+	}
+	for _, id := range ids {
+		aside := filepath.Join(parent, "."+base+oldInfix+id)
+		switch {
+		case !olds[id]:
+		case missing:
+			return fmt.Errorf("%s is missing and an interrupted gen left the previous output in %s: move it back (mv %s %s), then run gen again",
+				dir, aside, aside, dir)
+		case news[id]:
+			return fmt.Errorf("an interrupted gen left the previous output of %s in %s, and %s was made again since: "+
+				"keep what you need of %s, delete it, then run gen again", dir, aside, dir, aside)
+		}
+	}
+	if !locked {
+		return nil
+	}
+	for _, id := range ids {
+		// A new output without its old is a killed build, or the previous
+		// output after the exchange; an old beside an existing dir and
+		// without its new is the previous output after the fallback's install.
+		for _, name := range []string{"." + base + newInfix + id, "." + base + oldInfix + id} {
+			if err := os.RemoveAll(filepath.Join(parent, name)); err != nil {
+				return fmt.Errorf("deleting %s, left by an interrupted gen: %w", filepath.Join(parent, name), err)
+			}
+		}
+	}
+	return nil
 }
 
 // guard refuses a template whose deployment would lose data; given is dir
@@ -191,7 +253,11 @@ var failAt = func(step string) error { return nil }
 
 // build fills the empty folder tmp with the planned output.
 func (p *plan) build(tmp string) error {
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	perm, ok := p.perms["."]
+	if !ok {
+		perm = 0o755
+	}
+	if err := os.Chmod(tmp, perm); err != nil {
 		return err
 	}
 	for _, f := range p.write {
@@ -335,7 +401,7 @@ func swap(tmp, dir string, exists bool) error {
 		}
 		return syncDir(parent)
 	}
-	old := filepath.Join(parent, strings.Replace(filepath.Base(tmp), ".gen-new-", ".gen-old-", 1))
+	old := filepath.Join(parent, strings.Replace(filepath.Base(tmp), newInfix, oldInfix, 1))
 	err := failAt("exchange")
 	if err == nil {
 		err = exchange(tmp, dir)

@@ -41,11 +41,11 @@ type structField struct {
 	Seen    int    // index in seen, -1 when the attribute may be absent
 }
 
-// builder turns a spec into an itemFile, naming types collision-free.
+// builder turns a spec into an itemFile.
 type builder struct {
-	typeNames map[string]bool
-	nested    []*structType
-	err       error // the first field of a type this generator does not know
+	types  map[string]string // Go type name of every object, by path (see typeNames)
+	nested []*structType
+	err    error // the first field of a type this generator does not know
 }
 
 func (b *builder) fail(f *spec.Field, t spec.Type) {
@@ -55,31 +55,36 @@ func (b *builder) fail(f *spec.Field, t spec.Type) {
 }
 
 func newItemFile(s *spec.Spec, pkg string, withMain bool) (*itemFile, error) {
-	b := &builder{typeNames: map[string]bool{"Item": true, "Keys": true, "Record": true}}
+	types, err := typeNames(s.Fields)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{types: types}
 	f := &itemFile{Package: pkg, Main: withMain, Name: s.Name}
 	// A package without main is used by others: its decoders are exported.
 	itemDecoder, keysDecoder := "decodeItem", "decodeKeys"
 	if !withMain {
 		itemDecoder, keysDecoder = "DecodeItem", "DecodeKeys"
 	}
-	f.Item = b.structOf("Item", itemDecoder, s.Fields, "", true)
+	topNames := goNames(s.Fields) // the Keys struct names its fields as Item does
+	f.Item = b.structOf("Item", itemDecoder, s.Fields, topNames, "", true)
 	f.Item.Doc = fmt.Sprintf("Item is an item of the %s table, as its stream images carry it.", s.Name)
-	f.Keys = b.structOf("Keys", keysDecoder, s.KeyFields(), "", false)
+	f.Keys = b.structOf("Keys", keysDecoder, s.KeyFields(), topNames, "", false)
 	f.Keys.Doc = "Keys is the primary key of an item: all a KEYS_ONLY stream record carries."
 	f.Nested = b.nested
 	return f, b.err
 }
 
-// structOf builds the struct for fields at path prefix. Absent attributes
-// are allowed only where optional says so (the Keys struct has none).
-func (b *builder) structOf(name, decoder string, fields []*spec.Field, prefix string, optional bool) *structType {
+// structOf builds the struct for fields at path prefix, their Go names in
+// names. Absent attributes are allowed only where optional says so (the Keys
+// struct has none).
+func (b *builder) structOf(name, decoder string, fields []*spec.Field, names map[string]string, prefix string, optional bool) *structType {
 	st := &structType{Name: name, Decoder: decoder}
-	goNames := map[string]bool{}
 	for _, f := range fields {
 		path := prefix + f.Name
-		typ, decode := b.valueOf(f, name, path)
+		typ, decode := b.valueOf(f, path)
 		sf := &structField{
-			GoName: unique(goIdent(f.Name), goNames),
+			GoName: names[f.Name],
 			GoType: typ,
 			Tag:    fmt.Sprintf("`json:%q`", f.Name),
 			Attr:   strconv.Quote(f.Name),
@@ -142,16 +147,16 @@ var scalars = map[spec.Type]struct{ goType, method string }{
 }
 
 // valueOf returns the Go type of f and the expression that decodes it from
-// r at path; owner names the struct holding f, for nested type names.
-func (b *builder) valueOf(f *spec.Field, owner, path string) (goType, expr string) {
+// r at path.
+func (b *builder) valueOf(f *spec.Field, path string) (goType, expr string) {
 	lit := strconv.Quote(path)
 	switch f.Type {
 	case spec.Object:
-		st := b.nestedStruct(b.typeName(owner, f.Name), f.Fields, path)
+		st := b.nestedStruct(b.types[path], f.Fields, path)
 		st.Doc = fmt.Sprintf("%s is the object at %s.", st.Name, path)
 		return st.Name, st.Decoder + "(r, " + lit + ")"
 	case spec.List:
-		elemType, elem := b.elemOf(f.Items, owner, f.Name, path+"[]")
+		elemType, elem := b.elemOf(f.Items, path+"[]")
 		return "[]" + elemType, fmt.Sprintf("handler.List(r, %s, %s, %s)", lit, strconv.Quote(path+"[]"), elem)
 	}
 	sc, ok := scalars[f.Type]
@@ -166,21 +171,21 @@ func (b *builder) valueOf(f *spec.Field, owner, path string) (goType, expr strin
 func (b *builder) nestedStruct(name string, fields []*spec.Field, path string) *structType {
 	slot := len(b.nested)
 	b.nested = append(b.nested, nil)
-	st := b.structOf(name, "decode"+name, fields, path+".", true)
+	st := b.structOf(name, "decode"+name, fields, goNames(fields), path+".", true)
 	b.nested[slot] = st
 	return st
 }
 
-// elemOf returns the Go type of a list's elements and a func(*handler.Reader,
-// string) value that decodes one.
-func (b *builder) elemOf(items *spec.Field, owner, listName, path string) (goType, fn string) {
+// elemOf returns the Go type of a list's elements, at path, and a
+// func(*handler.Reader, string) value that decodes one.
+func (b *builder) elemOf(items *spec.Field, path string) (goType, fn string) {
 	switch items.Type {
 	case spec.Object:
-		st := b.nestedStruct(b.typeName(owner, listName+"Item"), items.Fields, path)
+		st := b.nestedStruct(b.types[path], items.Fields, path)
 		st.Doc = fmt.Sprintf("%s is an element of the list at %s.", st.Name, strings.TrimSuffix(path, "[]"))
 		return st.Name, st.Decoder
 	case spec.List:
-		elemType, elem := b.elemOf(items.Items, owner, listName+"Item", path+"[]")
+		elemType, elem := b.elemOf(items.Items, path+"[]")
 		goType = "[]" + elemType
 		return goType, fmt.Sprintf("func(r *handler.Reader, path string) %s { return handler.List(r, path, %s, %s) }",
 			goType, strconv.Quote(path+"[]"), elem)
@@ -192,25 +197,91 @@ func (b *builder) elemOf(items *spec.Field, owner, listName, path string) (goTyp
 	return sc.goType, "(*handler.Reader)." + sc.method
 }
 
-// typeName names the struct of an object field: its owner's name (except
-// Item) followed by the field's Go name, unique in the file.
-func (b *builder) typeName(owner, field string) string {
-	base := goIdent(field)
-	if owner != "Item" {
-		base = owner + base
+// goNames gives the Go name of each of sibling fields, by spec name: its
+// goIdent, unless siblings share it (msg and Msg, user_id and userId); then
+// each of them is its goIdent, "_" and its exact spec name (Msg_msg, Msg_Msg).
+// A Go name thus depends only on the spec name and which siblings collide
+// with it, never on the fields' order; and a sibling added next to a field
+// never gets the field's Go name: code that used it stops compiling rather
+// than silently read another attribute. goIdent has no "_", so the two forms
+// never meet.
+func goNames(fields []*spec.Field) map[string]string {
+	shared := map[string]int{}
+	for _, f := range fields {
+		shared[goIdent(f.Name)]++
 	}
-	return unique(base, b.typeNames)
+	names := make(map[string]string, len(fields))
+	for _, f := range fields {
+		name := goIdent(f.Name)
+		if shared[name] > 1 {
+			name += "_" + f.Name
+		}
+		names[f.Name] = name
+	}
+	return names
 }
 
-// unique returns name, or name followed by the smallest number from 2 on
-// that is not taken yet, and marks it taken.
-func unique(name string, taken map[string]bool) string {
-	candidate := name
-	for n := 2; taken[candidate]; n++ {
-		candidate = name + strconv.Itoa(n)
+// declared are the type names item_gen.go declares besides the objects'.
+var declared = []string{"Item", "Keys", "Record"}
+
+// typeNames names the struct of every object in fields, by path ("author",
+// "lines[]", "a.b"): its owner's name (none at the top) followed by the
+// field's Go name, and "Item" per list level (LinesItem). When two objects
+// would share a name (a_b.c and a.b_c), or one would take a declared name
+// (a field item), each of them gets "_" and its path after it (pathIdent),
+// which again depends on the spec alone, never on the order of fields.
+func typeNames(fields []*spec.Field) (map[string]string, error) {
+	candidates := map[string]string{}
+	var walk func(fields []*spec.Field, owner, prefix string)
+	walk = func(fields []*spec.Field, owner, prefix string) {
+		names := goNames(fields)
+		for _, f := range fields {
+			name, path := owner+names[f.Name], prefix+f.Name
+			for f.Type == spec.List {
+				f, name, path = f.Items, name+"Item", path+"[]"
+			}
+			if f.Type == spec.Object {
+				candidates[path] = name
+				walk(f.Fields, name, path+".")
+			}
+		}
 	}
-	taken[candidate] = true
-	return candidate
+	walk(fields, "", "")
+
+	count := map[string]int{}
+	for _, name := range declared {
+		count[name]++
+	}
+	for _, name := range candidates {
+		count[name]++
+	}
+	types := make(map[string]string, len(candidates))
+	byName := map[string]string{}
+	for path, name := range candidates {
+		if count[name] > 1 {
+			name += "_" + pathIdent(path)
+		}
+		if other, ok := byName[name]; ok {
+			return nil, fmt.Errorf("gocode: objects %s and %s get the same Go type name %s", other, path, name)
+		}
+		byName[name] = path
+		types[path] = name
+	}
+	return types, nil
+}
+
+// pathIdent spells a path in identifier characters, one to one: each field
+// name after its length, and 0 for each list level ("item" -> 4item,
+// "a_b.c" -> 3a_b1c, "a.b_c" -> 1a3b_c, "lines[]" -> 5lines0). A field name
+// never starts with a digit, so the lengths read back unambiguously.
+func pathIdent(path string) string {
+	var b strings.Builder
+	for _, segment := range strings.Split(path, ".") {
+		name := strings.TrimRight(segment, "[]")
+		b.WriteString(strconv.Itoa(len(name)) + name)
+		b.WriteString(strings.Repeat("0", (len(segment)-len(name))/2))
+	}
+	return b.String()
 }
 
 // initialisms are written in capitals in Go names, as Go's style has it.

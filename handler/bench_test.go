@@ -186,8 +186,8 @@ func baselineWideItem(m map[string]events.DynamoDBAttributeValue) (wide.Item, er
 	v.Urgent, errs[8] = boolean(m, "urgent", false)
 	done, errs[9] = boolean(m, "done", true)
 	v.ExpiresAt, errs[10] = integer(m, "expiresAt", false)
-	v.UserID, errs[11] = str(m, "user_id", false)
-	v.UserID2, errs[12] = str(m, "userId", false)
+	v.UserID_user_id, errs[11] = str(m, "user_id", false)
+	v.UserID_userId, errs[12] = str(m, "userId", false)
 	v.X, errs[13] = str(m, "_", false)
 	if err := first(errs[:]...); err != nil {
 		return v, err
@@ -270,7 +270,7 @@ func baselineWideItem(m map[string]events.DynamoDBAttributeValue) (wide.Item, er
 		if err != nil {
 			return v, err
 		}
-		v.Item = &wide.Item2{Ok: okv}
+		v.Item = &wide.Item_4item{Ok: okv}
 	}
 	return v, nil
 }

@@ -54,6 +54,8 @@ func change(t *testing.T, src string, edits ...string) string {
 // as it was, and written with AllowReplace.
 func TestEveryReplacingSpecChangeIsRefused(t *testing.T) {
 	withoutSortKey := change(t, deployed, "  sortKey: at\n", "")
+	withTags := change(t, deployed, "  message:", "  tags: {type: list, items: {type: string}}\n  message:")
+	withAuthor := change(t, deployed, "  message:", "  author: {type: object, fields: {age: {type: integer}}}\n  message:")
 	tests := []struct {
 		name, spec, says string
 		from             string // the deployed spec; deployed when ""
@@ -74,6 +76,13 @@ func TestEveryReplacingSpecChangeIsRefused(t *testing.T) {
 		{"stack renamed, nothing retained", change(t, deployed, "name: streamer", "name: orders", "  sortKey: at\n", "  sortKey: at\n  retain: false\n"),
 			"StreamerDeadLetterQueue (AWS::SQS::Queue) is removed.\n    CloudFormation deletes the dead-letter queue",
 			change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  retain: false\n")},
+		{"field type", change(t, deployed, "message: {type: string, required: true}", "message: {type: integer, required: true}"),
+			"StreamerBodyModel (AWS::ApiGateway::Model) changes: field message changes type from string to integer.\n" +
+				"    the items already stored keep the old types", ""},
+		{"list becomes a set", change(t, withTags, "tags: {type: list, items: {type: string}}", "tags: {type: stringSet}"),
+			"field tags changes type from list to stringSet", withTags},
+		{"nested field type", change(t, withAuthor, "age: {type: integer}", "age: {type: string}"),
+			"field author.age changes type from integer to string", withAuthor},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,20 +121,34 @@ func TestEveryReplacingSpecChangeIsRefused(t *testing.T) {
 }
 
 func TestSafeSpecChangesAreWritten(t *testing.T) {
-	tests := []struct{ name, spec string }{
-		{"new optional field", change(t, deployed, "  message:", "  note: {type: string}\n  message:")},
-		{"new required field", change(t, deployed, "  message:", "  count: {type: integer, required: true}\n  message:")},
-		{"memory and batch", change(t, deployed, "fields:", "stream: {memory: 1024, batchSize: 10, retries: 5}\nfields:")},
-		{"events", change(t, deployed, "fields:", "stream: {events: [INSERT]}\nfields:")},
-		{"api path, auth and throttle", change(t, deployed, "table:", "api: {path: /v2/items, auth: api_key, throttle: {rate: 5, burst: 10}}\ntable:")},
-		{"duplicates overwrite", change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  onDuplicate: overwrite\n")},
-		{"ttl", change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  ttl: expires\n", "  message:", "  expires: {type: integer}\n  message:")},
-		{"retention off", change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  retain: false\n")},
+	withCount := change(t, deployed, "  message:", "  count: {type: integer}\n  message:")
+	optionalMessage := change(t, deployed, "message: {type: string, required: true}", "message: {type: string}")
+	tests := []struct {
+		name, spec string
+		from       string // the deployed spec; deployed when ""
+	}{
+		{"integer becomes number", change(t, withCount, "count: {type: integer}", "count: {type: number}"), withCount},
+		{"optional field becomes required", deployed, optionalMessage},
+		{"required field becomes optional", optionalMessage, ""},
+		{"new optional field", change(t, deployed, "  message:", "  note: {type: string}\n  message:"), ""},
+		{"new required field", change(t, deployed, "  message:", "  count: {type: integer, required: true}\n  message:"), ""},
+		{"memory and batch", change(t, deployed, "fields:", "stream: {memory: 1024, batchSize: 10, retries: 5}\nfields:"), ""},
+		{"events", change(t, deployed, "fields:", "stream: {events: [INSERT]}\nfields:"), ""},
+		{"api path, auth and throttle", change(t, deployed, "table:", "api: {path: /v2/items, auth: api_key, throttle: {rate: 5, burst: 10}}\ntable:"), ""},
+		{"duplicates overwrite", change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  onDuplicate: overwrite\n"), ""},
+		{"ttl", change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  ttl: expires\n", "  message:", "  expires: {type: integer}\n  message:"), ""},
+		{"retention off", change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  retain: false\n"), ""},
+		{"field removed", change(t, deployed, "  message: {type: string, required: true}\n", "  note: {type: string}\n"), ""},
+		{"enum added", change(t, deployed, "message: {type: string, required: true}", "message: {type: string, required: true, enum: [a, b]}"), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "out")
-			if err := output.Write(dir, generate(t, deployed), output.Options{}); err != nil {
+			from := tt.from
+			if from == "" {
+				from = deployed
+			}
+			if err := output.Write(dir, generate(t, from), output.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			files := generate(t, tt.spec)

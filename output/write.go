@@ -32,7 +32,7 @@ type Options struct {
 }
 
 // RefusedError is returned when the new template would lose the deployed
-// stack's data; nothing was written.
+// stack's data or make its stored items unreadable; nothing was written.
 type RefusedError struct {
 	Dir     string
 	Changes []stackdiff.Change // the destructive ones
@@ -40,7 +40,7 @@ type RefusedError struct {
 
 func (e *RefusedError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "refusing to regenerate %s: deploying the new template would lose data of the deployed stack:\n", e.Dir)
+	fmt.Fprintf(&b, "refusing to regenerate %s: deploying the new template would lose data of the deployed stack or make it unreadable:\n", e.Dir)
 	for _, c := range e.Changes {
 		verb := "is " + c.Kind.String()
 		if c.Kind == stackdiff.Changed {
@@ -52,7 +52,7 @@ func (e *RefusedError) Error() string {
 		}
 		fmt.Fprintf(&b, ".\n    %s.\n", c.Loss)
 	}
-	b.WriteString("Nothing was written. Keep the spec's keys, stream view and name as they are, " +
+	b.WriteString("Nothing was written. Keep the spec's keys, stream view, name and field types as they are (or add a field of the new type under a new name), " +
 		"or, to accept the loss (or if this output was never deployed), run again with --allow-replace. " +
 		"gen diff shows every change.")
 	return b.String()

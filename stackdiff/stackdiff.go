@@ -2,7 +2,9 @@
 // resource, as CloudFormation would update one stack into the other: which
 // resources are added, changed in place, replaced or removed, and which of
 // those changes lose data (the table's items, the stream's records, the
-// dead-letter queue's messages). The guard of regeneration is built on it.
+// dead-letter queue's messages) or make the stored items unreadable (a body
+// field's new type, read from the API's model). The guard of regeneration
+// is built on it.
 package stackdiff
 
 import (
@@ -140,6 +142,12 @@ func changed(id string, old, new resource) (Change, bool) {
 	switch new.Type {
 	case tableType:
 		tableChange(&c, old, new)
+	case modelType:
+		if why := itemBreaks(old, new); len(why) > 0 {
+			c.Why = append(c.Why, why...)
+			c.Loss = "the items already stored keep the old types: the handler fails on every stream record of such an item " +
+				"(retried, then sent to the dead-letter queue), and whatever reads the table with the new types fails on them too"
+		}
 	case queueType:
 		if c.Kind == Replaced {
 			c.Loss = "CloudFormation creates a new, empty dead-letter queue and moves the stream's failures to it; "

@@ -37,7 +37,7 @@ var diffCommand = &cli.Command{
 			}
 		}
 		if lossy > 0 {
-			fmt.Fprintf(w, "%d of %d changes lose data: gen refuses to write them without --allow-replace\n", lossy, len(changes))
+			fmt.Fprintf(w, "%d of %d changes lose data or make stored items unreadable: gen refuses to write them without --allow-replace\n", lossy, len(changes))
 		}
 		return nil
 	},

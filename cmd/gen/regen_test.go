@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -219,4 +220,35 @@ func TestForeignOutFolder(t *testing.T) {
 			t.Errorf("%s changed", name)
 		}
 	}
+}
+
+// TestFieldTypeChangeCLI: a field's new type would make the stored items
+// unreadable: gen diff says so, gen refuses it (exit 3) until --allow-replace.
+func TestFieldTypeChangeCLI(t *testing.T) {
+	dir := t.TempDir()
+	writeSpec(t, dir, regenSpec)
+	code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "first gen", code, 0, o, e)
+	writeSpec(t, dir, strings.Replace(regenSpec, "  message:\n    type: string\n", "  message:\n    type: integer\n", 1))
+	before := tree(t, dir)
+
+	code, o, e = gen(t, dir, "diff", "-spec", "s.yaml", "-out", "out")
+	expect(t, "diff", code, 0, o, e)
+	for _, want := range []string{"changed   StreamerBodyModel (AWS::ApiGateway::Model): Schema\n" +
+		"          ! field message changes type from string to integer: the items already stored keep the old types",
+		"changes lose data or make stored items unreadable"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("diff does not say %q:\n%s", want, o)
+		}
+	}
+	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "gen of a type change", code, 3, o, e)
+	if !strings.Contains(e, "field message changes type from string to integer") || !strings.Contains(e, "--allow-replace") {
+		t.Errorf("refusal does not explain:\n%s", e)
+	}
+	if after := tree(t, dir); !reflect.DeepEqual(after, before) {
+		t.Error("a refused gen changed files")
+	}
+	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out", "--allow-replace")
+	expect(t, "gen --allow-replace", code, 0, o, e)
 }

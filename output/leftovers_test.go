@@ -1,10 +1,8 @@
 package output
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/streamgen/streamgen/internal/testenv"
 )
 
 // TestLeftoversAreDeleted: what runs killed at each step of a swap leave
@@ -80,21 +80,10 @@ func TestHelperBlockedWrite(t *testing.T) {
 // until it is there.
 func blockedWriter(t *testing.T, dir string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperBlockedWrite$")
-	cmd.Env = append(os.Environ(), "GEN_WRITE_DIR="+dir)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	cmd, line := testenv.StartHelper(t, "TestHelperBlockedWrite", "GEN_WRITE_DIR="+dir)
+	if line != "building" {
+		t.Fatalf("helper: %q", line)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if line != "building\n" {
-		t.Fatalf("helper: %q, %v", line, err)
-	}
-	go io.Copy(io.Discard, stdout)
 	return cmd
 }
 
@@ -161,12 +150,7 @@ func TestReadOnlyOutputIsLeftAsItWas(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, readOnly)+" is read-only") {
 				t.Fatalf("error %v", err)
 			}
-			if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
-				t.Errorf("output changed:\n%q\nwant:\n%q", after, before)
-			}
-			if got := names(t, parent); !reflect.DeepEqual(got, []string{"out"}) {
-				t.Errorf("left beside the output: %v", got)
-			}
+			untouched(t, parent, dir, before)
 		})
 	}
 }

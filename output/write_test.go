@@ -83,6 +83,17 @@ func names(t *testing.T, dir string) []string {
 	return out
 }
 
+// untouched fails t unless dir is as before and nothing is beside it in parent.
+func untouched(t *testing.T, parent, dir string, before map[string]string) {
+	t.Helper()
+	if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
+		t.Errorf("output changed:\n%q\nwant:\n%q", after, before)
+	}
+	if got := names(t, parent); !reflect.DeepEqual(got, []string{filepath.Base(dir)}) {
+		t.Errorf("left beside the output: %v", got)
+	}
+}
+
 func mustWrite(t *testing.T, name, data string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
@@ -238,12 +249,7 @@ func TestInterruptedWrite(t *testing.T) {
 				if !errors.Is(err, injected) {
 					t.Fatalf("error %v, want the injected one", err)
 				}
-				if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
-					t.Errorf("output changed:\n%q\nwant:\n%q", after, before)
-				}
-				if got := names(t, parent); !reflect.DeepEqual(got, []string{"out"}) {
-					t.Errorf("left beside the output: %v", got)
-				}
+				untouched(t, parent, dir, before)
 			})
 		}
 	}
@@ -257,12 +263,7 @@ func TestRealFailureMidWay(t *testing.T) {
 	if err := Write(dir, files, Options{}); err == nil {
 		t.Fatal("no error")
 	}
-	if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
-		t.Errorf("output changed:\n%q\nwant:\n%q", after, before)
-	}
-	if got := names(t, parent); !reflect.DeepEqual(got, []string{"out"}) {
-		t.Errorf("left beside the output: %v", got)
-	}
+	untouched(t, parent, dir, before)
 }
 
 func TestGuard(t *testing.T) {

@@ -211,14 +211,8 @@ func TestForeignOutFolder(t *testing.T) {
 			t.Errorf("gen %v does not say why and what to do:\n%s", args, e)
 		}
 	}
-	after := tree(t, dir)
-	if len(after) != len(before) {
-		t.Errorf("files after: %d, before: %d", len(after), len(before))
-	}
-	for name, content := range before {
-		if after[name] != content {
-			t.Errorf("%s changed", name)
-		}
+	if after := tree(t, dir); !reflect.DeepEqual(after, before) {
+		t.Error("files changed")
 	}
 }
 

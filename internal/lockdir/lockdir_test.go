@@ -3,7 +3,6 @@
 package lockdir
 
 import (
-	"bufio"
 	"errors"
 	"os"
 	"os/exec"
@@ -12,6 +11,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/streamgen/streamgen/internal/testenv"
 )
 
 func entries(t *testing.T, dir string) []string {
@@ -46,21 +47,7 @@ func TestHelperHold(t *testing.T) {
 // holder is another process holding a Temp folder, as a running gen does.
 func holder(t *testing.T, prefix string) (cmd *exec.Cmd, dir string) {
 	t.Helper()
-	cmd = exec.Command(os.Args[0], "-test.run=^TestHelperHold$")
-	cmd.Env = append(os.Environ(), "LOCKDIR_HOLD="+prefix)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("helper: %q, %v", line, err)
-	}
-	return cmd, line[:len(line)-1]
+	return testenv.StartHelper(t, "TestHelperHold", "LOCKDIR_HOLD="+prefix)
 }
 
 // TestTemp: Temp deletes the folders of its prefix whose process was killed,

@@ -126,6 +126,11 @@ func patternProblems(pattern string) []string {
 			report("}", i, `a literal "}" is read differently by ECMA 262 engines; write \}`)
 		}
 	}
+	if problems == nil {
+		if msg := backtrackProblem(pattern); msg != "" {
+			problems = []string{msg}
+		}
+	}
 	return problems
 }
 

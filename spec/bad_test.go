@@ -258,7 +258,7 @@ var badSpecs = []struct {
 		"s.yaml:4:87: fields.n.default: 0 is less than minimum 1\ns.yaml:4:132: fields.x.default: 1.6 is more than maximum 1.5"},
 	{"default int64",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, n: {type: integer, default: 9223372036854775808}}\n",
-		"s.yaml:4:75: fields.n.default: 9223372036854775808 does not fit a 64-bit integer"},
+		"s.yaml:4:75: fields.n.default: 9223372036854775808 is out of range: the handler's integers are 64-bit (-9223372036854775808..9223372036854775807)"},
 	{"default integer float",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, n: {type: integer, default: 1.0}}\n",
 		"s.yaml:4:75: fields.n.default: must be an integer, not a number"},
@@ -397,6 +397,27 @@ var badSpecs = []struct {
 	{"pattern a\\",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  p: {type: string, pattern: 'a\\'}\n",
 		"s.yaml:6:30: fields.p.pattern: does not compile in Go (RE2): trailing backslash at end of expression: ``"},
+	{"control character",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  p: {type: string, default: \"a\x07\"}\n",
+		"s.yaml:6:32: control character U+0007 is not allowed in YAML; remove it (in a double-quoted string, write it as the escape \\u0007)"},
+	{"DEL in a comment",
+		"version: 1\nname: s # \x7f\n",
+		"s.yaml:2:11: control character U+007F is not allowed in YAML; remove it (in a double-quoted string, write it as the escape \\u007F)"},
+	{"noncharacter",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  p: {type: string, default: \"\uffff\"}\n",
+		"s.yaml:6:31: noncharacter U+FFFF is not allowed in YAML; remove it (in a double-quoted string, write it as the escape \\uFFFF)"},
+	{"numbers out of range",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  s: {type: string, maxLength: 99999999999999999999}\n  n: {type: number, maximum: 1e400, enum: [-1e999]}\n  i: {type: integer, minimum: -99999999999999999999}\nstream: {batchSize: 99999999999999999999, timeout: 9999999999}\n",
+		"s.yaml:6:32: fields.s.maxLength: 99999999999999999999 is out of range (-2147483648..2147483647)\n" +
+			"s.yaml:7:30: fields.n.maximum: 1e400 is out of DynamoDB's number range (1e-130 to 9.99e125)\n" +
+			"s.yaml:7:44: fields.n.enum[0]: -1e999 is out of DynamoDB's number range (1e-130 to 9.99e125)\n" +
+			"s.yaml:8:31: fields.i.minimum: -99999999999999999999 is out of range: the handler's integers are 64-bit (-9223372036854775808..9223372036854775807)\n" +
+			"s.yaml:9:21: stream.batchSize: must be in 1..10000, not 99999999999999999999\n" +
+			"s.yaml:9:52: stream.timeout: must be in 1..900, not 9999999999"},
+	{"quoted numbers stay strings",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  n: {type: number, maximum: '1e400'}\n  i: {type: integer, maximum: \"99999999999999999999\"}\n",
+		"s.yaml:6:30: fields.n.maximum: must be a number, not a string\n" +
+			"s.yaml:7:31: fields.i.maximum: must be a number, not a string"},
 	{"pattern ^(a|aa)+$",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  p: {type: string, pattern: 'x(a|aa)+$'}\n",
 		"s.yaml:6:30: fields.p.pattern: character 2: (a|aa)+ can match one string in exponentially many ways, and ECMA 262 engines (API Gateway's request validator) try them all on a body that almost matches; write it so each character can be matched only one way, e.g. a+ for (a+)+ or (a|aa)+"},

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"encoding/json"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -226,6 +227,10 @@ func (p *parser) bounds(f *Field, m map[string]entry, path string) {
 		}
 		if f.Type == Integer && !jsonInteger.MatchString(string(d)) {
 			p.errorf(e.value, join(path, key), "an integer field's %s must be an integer, not %s", key, d)
+			return nil
+		}
+		if f.Type == Integer && !fitsInt64(string(d)) {
+			p.errorf(e.value, join(path, key), "%s is out of range: the handler's integers are 64-bit (%d..%d)", d, math.MinInt64, math.MaxInt64)
 			return nil
 		}
 		return &d

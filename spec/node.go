@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -149,38 +150,50 @@ func (p *parser) boolean(n *yaml.Node, path string) (bool, bool) {
 	return n.Value == "true" || n.Value == "True" || n.Value == "TRUE", true
 }
 
-// integer reads a decimal integer scalar.
-func (p *parser) integer(n *yaml.Node, path string) (int, bool) {
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+// integerText checks that n is a plain decimal integer and returns its text.
+// yaml.v3 tags an integer beyond 64 bits !!float: it is still an integer.
+func (p *parser) integerText(n *yaml.Node, path string) (string, bool) {
+	tag := n.ShortTag()
+	if n.Kind != yaml.ScalarNode || tag != "!!int" && !(tag == "!!float" && jsonInteger.MatchString(n.Value)) {
 		p.errorf(n, path, "must be an integer, not %s", describe(n))
-		return 0, false
+		return "", false
 	}
 	if !jsonInteger.MatchString(n.Value) {
 		p.errorf(n, path, "must be a plain decimal integer like 10, not %s", n.Value)
+		return "", false
+	}
+	return n.Value, true
+}
+
+// integer reads a decimal integer scalar of 32 bits.
+func (p *parser) integer(n *yaml.Node, path string) (int, bool) {
+	return p.intIn(n, path, math.MinInt32, math.MaxInt32)
+}
+
+// intIn reads an integer in lo..hi.
+func (p *parser) intIn(n *yaml.Node, path string, lo, hi int) (int, bool) {
+	text, ok := p.integerText(n, path)
+	if !ok {
 		return 0, false
 	}
-	v, err := strconv.Atoi(n.Value)
-	if err != nil || v > 1<<31-1 || v < -(1<<31) {
-		p.errorf(n, path, "%s is too large", n.Value)
+	v, err := strconv.Atoi(text)
+	if err != nil || v < lo || v > hi {
+		if lo == math.MinInt32 && hi == math.MaxInt32 {
+			p.errorf(n, path, "%s is out of range (%d..%d)", text, lo, hi)
+		} else {
+			p.errorf(n, path, "must be in %d..%d, not %s", lo, hi, text)
+		}
 		return 0, false
 	}
 	return v, true
 }
 
-// intIn reads an integer in lo..hi.
-func (p *parser) intIn(n *yaml.Node, path string, lo, hi int) (int, bool) {
-	v, ok := p.integer(n, path)
-	if ok && (v < lo || v > hi) {
-		p.errorf(n, path, "must be in %d..%d, not %d", lo, hi, v)
-		return 0, false
-	}
-	return v, ok
-}
-
-// number reads a number scalar written as a JSON number.
+// number reads a number scalar written as a JSON number. yaml.v3 leaves a
+// plain number beyond float64's range (1e400) a string: it is still a number.
 func (p *parser) number(n *yaml.Node, path string) (Decimal, bool) {
 	tag := n.ShortTag()
-	if n.Kind != yaml.ScalarNode || (tag != "!!int" && tag != "!!float") {
+	plainNumber := tag == "!!str" && n.Style == 0 && jsonNumber.MatchString(n.Value)
+	if n.Kind != yaml.ScalarNode || (tag != "!!int" && tag != "!!float" && !plainNumber) {
 		p.errorf(n, path, "must be a number, not %s", describe(n))
 		return "", false
 	}

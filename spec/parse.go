@@ -67,6 +67,14 @@ func (p *parser) document(src []byte) *yaml.Node {
 		p.errorf(invalidUTF8(src), "", "not UTF-8 text: a spec is YAML saved as UTF-8")
 		return nil
 	}
+	if at, r, found := notYAMLText(src); found {
+		kind := "control character"
+		if r >= 0xFFFE {
+			kind = "noncharacter"
+		}
+		p.errorf(at, "", "%s U+%04X is not allowed in YAML; remove it (in a double-quoted string, write it as the escape \\u%04X)", kind, r, r)
+		return nil
+	}
 	if line, col, ok := indentTab(src); ok {
 		p.errorf(&yaml.Node{Line: line, Column: col}, "", "tab in indentation; YAML indents with spaces only")
 		return nil
@@ -119,6 +127,27 @@ func invalidUTF8(src []byte) *yaml.Node {
 		src = src[size:]
 	}
 	return &yaml.Node{Line: line, Column: col}
+}
+
+// notYAMLText finds the first character of src that YAML does not allow in
+// a stream (https://yaml.org/spec/1.2.2/#51-character-set): C0 controls
+// but tab, line feed and carriage return, DEL, C1 controls but U+0085,
+// U+FFFE and U+FFFF. src is UTF-8, so it holds no surrogates.
+func notYAMLText(src []byte) (at *yaml.Node, r rune, found bool) {
+	line, col := 1, 1
+	for _, r := range string(src) {
+		switch {
+		case r == '\n':
+			line, col = line+1, 1
+			continue
+		case r < 0x20 && r != '\t' && r != '\r',
+			r >= 0x7F && r <= 0x9F && r != 0x85,
+			r == 0xFFFE || r == 0xFFFF:
+			return &yaml.Node{Line: line, Column: col}, r, true
+		}
+		col++
+	}
+	return nil, 0, false
 }
 
 // indentTab finds the first tab in the indentation of a line.

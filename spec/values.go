@@ -3,6 +3,7 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -67,19 +68,17 @@ func (p *parser) stringValue(f *Field, n *yaml.Node, path string) (string, bool)
 
 // integerValue reads an integer that fits the handler's int64.
 func (p *parser) integerValue(n *yaml.Node, path string) (json.Number, bool) {
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
-		p.errorf(n, path, "must be an integer, not %s", describe(n))
-		return "", false
+	text, ok := p.integerText(n, path)
+	if ok && !fitsInt64(text) {
+		p.errorf(n, path, "%s is out of range: the handler's integers are 64-bit (%d..%d)", text, math.MinInt64, math.MaxInt64)
+		ok = false
 	}
-	if !jsonInteger.MatchString(n.Value) {
-		p.errorf(n, path, "must be a plain decimal integer like 10, not %s", n.Value)
-		return "", false
-	}
-	if _, err := strconv.ParseInt(n.Value, 10, 64); err != nil {
-		p.errorf(n, path, "%s does not fit a 64-bit integer", n.Value)
-		return "", false
-	}
-	return json.Number(n.Value), true
+	return json.Number(text), ok
+}
+
+func fitsInt64(text string) bool {
+	_, err := strconv.ParseInt(text, 10, 64)
+	return err == nil
 }
 
 func (p *parser) inBounds(f *Field, n *yaml.Node, path string, v json.Number) bool {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -137,6 +138,7 @@ func TestValidator(t *testing.T) {
 	for _, body := range []string{
 		`{"message":"hi"}`,
 		`{"message":"q\"b\\s'$x#y##z\u0000\u2028😀","status":"done","note":""}`,
+		`{"message":"\ud83d\ude00 \\ud800 \"\\\"\ud800\udc00"}`, // a pair, and escapes that only look like one
 		`{"message":"m","count":0,"price":-0,"scores":[1e3,1.50,-2]}`,
 		`{"message":"m","urgent":false,"tags":[],"labels":["b","a",""],"matrix":[[],[1,2.5]],` +
 			`"author":{"name":"n","email":"a@b"},"lines":[{"sku":"s1"},{"sku":"s2","qty":7}],"meta":{},"opts":{}}`,
@@ -164,10 +166,49 @@ func TestValidator(t *testing.T) {
 		{`{"message":"hi","lines":[{"sku":"s","qty":0}]}`, "at /lines/0/qty: minimum"},
 		{`{"message":"hi","matrix":[["1"]]}`, "at /matrix/0/0"},
 		{`{"message":null}`, "at /message"},
+		// bounds exactly, not as float64 ("got 1e+06, want 1e+06")
+		{`{"message":"hi","count":1000000.0000000000000000001}`, "at /count: got number, want integer"},
+		{`{"message":"hi","count":1000001}`, "at /count: maximum: got 1000001, want at most 1000000"},
+		{`{"message":"hi","count":-1}`, "at /count: minimum: got -1, want at least 0"},
+		// not Unicode: encoding/json would read these as U+FFFD
+		{"{\"message\":\"caf\xe9\"}", "not UTF-8 text: byte 15 (0xe9) is not UTF-8; send the body as UTF-8 JSON"},
+		{`{"message":"\ud800"}`, `not Unicode text: the escape \ud800 at byte 12 is half of a UTF-16 surrogate pair`},
+		{`{"message":"\ude00\ud83d"}`, `not Unicode text: the escape \ude00 at byte 12`},
+		{`{"message":"\ud83d!"}`, `not Unicode text: the escape \ud83d at byte 12`},
+		{`{"message":"hi","\udfff":1}`, `not Unicode text: the escape \udfff at byte 17`},
 	} {
 		err := v.Validate([]byte(c.body))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want an error with %q", c.body, err, c.want)
+		}
+	}
+}
+
+// The validator prints bounds as float64: a number just past one read
+// "maximum: got 1.5, want 1.5". The messages show both exactly.
+func TestValidatorBoundsExact(t *testing.T) {
+	s, err := spec.Parse("s.yaml", []byte("version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n"+
+		"  id: {type: string, from: requestId}\n  n: {type: number, minimum: -0.25, maximum: 1.5}\n  i: {type: integer}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := schema.NewValidator(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for body, want := range map[string]string{
+		`{"n":1.50000000000000000001}`:        "at /n: maximum: got 1.50000000000000000001, want at most 1.5",
+		`{"n":-0.2500000000000000001}`:        "at /n: minimum: got -0.2500000000000000001, want at least -0.25",
+		`{"n":15e-1}`:                         "",
+		`{"n":1e400}`:                         "at /n: maximum: got about 1e+400, want at most 1.5",
+		`{"i":9223372036854775808}`:           "at /i: maximum: got 9223372036854775808, want at most 9223372036854775807",
+		`{"i":-9223372036854775809}`:          "at /i: minimum: got -9223372036854775809, want at least -9223372036854775808",
+		`{"i":9223372036854775807}`:           "",
+		`{"n":0.2,"i":-92233720368547758090}`: "at /i: minimum: got -92233720368547758090, want at least -9223372036854775808",
+	} {
+		err := v.Validate([]byte(body))
+		if got := fmt.Sprint(err); (want == "" && err != nil) || (want != "" && got != want) {
+			t.Errorf("%s: got %v, want %q", body, err, want)
 		}
 	}
 }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/big"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"github.com/streamgen/streamgen/spec"
 )
@@ -51,9 +54,15 @@ func (v *Validator) Validate(body []byte) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
+	if err := unicodeText(body); err != nil {
+		return err
+	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("not JSON: %v", err)
+	}
+	if at := loneSurrogate(body); at >= 0 {
+		return fmt.Errorf("not Unicode text: the escape %s at byte %d is half of a UTF-16 surrogate pair", body[at:at+6], at)
 	}
 	err = v.schema.Validate(doc)
 	var verr *jsonschema.ValidationError
@@ -63,7 +72,7 @@ func (v *Validator) Validate(body []byte) error {
 	var problems []string
 	for _, unit := range verr.BasicOutput().Errors {
 		if unit.Error != nil && len(unit.Errors) == 0 {
-			problems = append(problems, fmt.Sprintf("at %s: %s", where(unit.InstanceLocation), unit.Error))
+			problems = append(problems, fmt.Sprintf("at %s: %s", where(unit.InstanceLocation), problem(unit.Error)))
 		}
 	}
 	sort.Strings(problems)
@@ -79,4 +88,108 @@ func where(instanceLocation string) string {
 		return "/"
 	}
 	return instanceLocation
+}
+
+// unicodeText refuses a body that is not UTF-8. encoding/json would read
+// each bad byte as U+FFFD and store a string the client never sent;
+// DynamoDB keeps strings as UTF-8 ("Supported data types and naming rules
+// in Amazon DynamoDB"), so the body cannot be stored as it is.
+func unicodeText(body []byte) error {
+	if utf8.Valid(body) {
+		return nil
+	}
+	at := 0
+	for at < len(body) {
+		r, size := utf8.DecodeRune(body[at:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		at += size
+	}
+	return fmt.Errorf("not UTF-8 text: byte %d (0x%02x) is not UTF-8; send the body as UTF-8 JSON", at, body[at])
+}
+
+// loneSurrogate is where body, valid JSON, has a \u escape of a UTF-16
+// surrogate that is not part of a pair (encoding/json reads it as U+FFFD),
+// or -1.
+func loneSurrogate(body []byte) int {
+	inString := false
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case c == '"':
+			inString = !inString
+		case c == '\\' && inString:
+			if body[i+1] != 'u' {
+				i++
+				continue
+			}
+			r := hex4(body[i+2 : i+6])
+			switch {
+			case r >= 0xD800 && r < 0xDC00:
+				next := body[i+6:]
+				if len(next) < 6 || next[0] != '\\' || next[1] != 'u' {
+					return i
+				}
+				if low := hex4(next[2:6]); low < 0xDC00 || low > 0xDFFF {
+					return i
+				}
+				i += 11
+			case r >= 0xDC00 && r <= 0xDFFF:
+				return i
+			default:
+				i += 5
+			}
+		}
+	}
+	return -1
+}
+
+// hex4 is the value of four hexadecimal digits (valid JSON has them).
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		default:
+			r = r<<4 | rune(c-'A'+10)
+		}
+	}
+	return r
+}
+
+// problem says what a validation error means. The validator prints bounds
+// as float64, so that 1.0000000000000000001 against a maximum of 1 reads
+// "got 1, want 1"; these are shown exactly.
+func problem(e *jsonschema.OutputError) string {
+	switch k := e.Kind.(type) {
+	case *kind.Minimum:
+		return fmt.Sprintf("minimum: got %s, want at least %s", decimal(k.Got), decimal(k.Want))
+	case *kind.Maximum:
+		return fmt.Sprintf("maximum: got %s, want at most %s", decimal(k.Got), decimal(k.Want))
+	}
+	return e.String()
+}
+
+// decimal is the exact decimal text of r, a number read from JSON (a finite
+// decimal); numbers of more than 100 digits are shortened to 40 significant
+// digits, with "about".
+func decimal(r *big.Rat) string {
+	den := new(big.Int).Set(r.Denom())
+	places := int(den.TrailingZeroBits())
+	den.Rsh(den, uint(places))
+	five, fives := big.NewInt(5), 0
+	for m := new(big.Int); den.Cmp(big.NewInt(1)) > 0; fives++ {
+		if den.DivMod(den, five, m); m.Sign() != 0 {
+			break // not a finite decimal: cannot come from JSON
+		}
+	}
+	text := r.FloatString(max(places, fives))
+	if len(strings.TrimLeft(text, "-0.")) > 100 {
+		f, _ := new(big.Float).SetPrec(200).SetString(text)
+		return "about " + f.Text('g', 40)
+	}
+	return text
 }

@@ -44,6 +44,9 @@ const (
 	msgTooLarge     = "Request Too Long"
 )
 
+// msgTimeout answers a body that did not arrive within the request timeout.
+const msgTimeout = "Request Timeout"
+
 // NewAPI returns the API of s.
 func NewAPI(s *spec.Spec, store *Store, v *schema.Validator) *API {
 	a := &API{Spec: s, Store: store, Validator: v, Log: io.Discard, now: time.Now}
@@ -109,8 +112,13 @@ func (a *API) post(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		var netErr net.Error
+		switch {
+		case errors.As(err, &tooLarge):
 			a.fail(w, http.StatusRequestEntityTooLarge, msgTooLarge)
+			return
+		case errors.As(err, &netErr) && netErr.Timeout():
+			a.fail(w, http.StatusRequestTimeout, msgTimeout)
 			return
 		}
 		a.fail(w, http.StatusBadRequest, mapping.MessageInvalidBody)

@@ -28,6 +28,7 @@ type Config struct {
 	DLQFile   string        // JSON lines of records that exhausted their retries
 	Out       io.Writer     // progress, request log, handler output, DLQ notices
 	Backoff   time.Duration // first retry wait of the stream; 0: 500ms
+	Timeouts  Timeouts      // of the API's clients; zero ones: 5s header, 20s request, 20s idle
 }
 
 // Server is a running local stack.
@@ -101,8 +102,8 @@ func Start(cfg Config) (*Server, error) {
 	}
 	api := NewAPI(s, store, validator)
 	api.APIKey, api.Log = srv.apiKey, cfg.Out
-	srv.http = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
-	go srv.http.Serve(srv.ln)
+	srv.http = newAPIServer(api, cfg.Timeouts)
+	go srv.http.Serve(jsonErrors(srv.ln))
 
 	maxAge := time.Duration(0)
 	if s.Stream.MaxRecordAge > 0 {

@@ -3,6 +3,9 @@ package local
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -32,6 +35,7 @@ type Function struct {
 
 	invokeMu sync.Mutex // one invocation at a time
 	ln       net.Listener
+	secret   string // the path prefix only the started handler knows
 	srv      *http.Server
 	queue    chan *invocation // invocations waiting for GET /next
 
@@ -78,19 +82,31 @@ func (e *FunctionError) Error() string {
 const runtimePrefix = "/2018-06-01/runtime/"
 
 // Start serves the Runtime API and starts the handler process.
+//
+// Any local process can reach a loopback port, so the API answers only
+// under a random path that the handler alone is told: AWS_LAMBDA_RUNTIME_API
+// is host:port/secret, which aws-lambda-go turns into
+// http://host:port/secret/2018-06-01/runtime/invocation/... (it prefixes
+// the variable with http:// and appends the API's path). Another process
+// cannot take or answer an invocation; one of the same user could read the
+// handler's environment, as it could debug the handler itself.
 func (f *Function) Start() error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	f.ln = ln
+	token := make([]byte, 16)
+	rand.Read(token)
+	f.secret = "/" + hex.EncodeToString(token)
 	f.queue = make(chan *invocation, 1)
 	f.srv = &http.Server{Handler: http.HandlerFunc(f.serveRuntime), ReadHeaderTimeout: 10 * time.Second}
 	go f.srv.Serve(ln)
 	return f.startProcess()
 }
 
-// Addr is the Runtime API address given to the handler as AWS_LAMBDA_RUNTIME_API.
+// Addr is the Runtime API's host:port; the handler is given it with the
+// secret path (see Start).
 func (f *Function) Addr() string { return f.ln.Addr().String() }
 
 // Stop stops the handler process and the Runtime API.
@@ -199,7 +215,7 @@ func (f *Function) startProcess() error {
 	cmd := exec.Command(f.Binary)
 	cmd.Dir = filepath.Dir(f.Binary)
 	cmd.Env = append(os.Environ(),
-		"AWS_LAMBDA_RUNTIME_API="+f.Addr(),
+		"AWS_LAMBDA_RUNTIME_API="+f.Addr()+f.secret,
 		"AWS_LAMBDA_FUNCTION_NAME="+f.Name,
 		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE="+strconv.Itoa(f.Memory),
@@ -254,7 +270,12 @@ func stopProcess(p *process) {
 }
 
 func (f *Function) serveRuntime(w http.ResponseWriter, r *http.Request) {
-	path, ok := strings.CutPrefix(r.URL.Path, runtimePrefix)
+	given, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if subtle.ConstantTimeCompare([]byte("/"+given), []byte(f.secret)) != 1 {
+		writeJSON(w, http.StatusForbidden, map[string]string{"errorMessage": "this Runtime API serves only the handler gen local started", "errorType": "Forbidden"})
+		return
+	}
+	path, ok := strings.CutPrefix("/"+rest, runtimePrefix)
 	switch {
 	case !ok:
 		http.NotFound(w, r)

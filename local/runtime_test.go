@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -108,4 +111,72 @@ func TestFunctionThatIsNotALambdaRuntimeFails(t *testing.T) {
 		}
 		f.Stop()
 	}
+}
+
+// Another local process that finds the Runtime API's port can neither take
+// an invocation nor answer one: only the handler knows the API's path.
+func TestRuntimeAPIServesOnlyTheHandlerItStarted(t *testing.T) {
+	f := &Function{Name: "t-handler", Binary: buildRuntimeHandler(t), Memory: 128, Timeout: 5 * time.Second, Region: "eu-west-1", Output: &syncBuffer{}}
+	if err := f.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer f.Stop()
+
+	client := &http.Client{Timeout: 3 * time.Second}
+	base := "http://" + f.Addr()
+	var mu sync.Mutex
+	var answers []string
+	intrude := func(method, path string) {
+		resp, err := client.Do(must(http.NewRequest(method, base+path, strings.NewReader(`{"stolen":true}`))))
+		if err != nil {
+			return // a timeout: it waited for an invocation and got none
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		mu.Lock()
+		answers = append(answers, fmt.Sprintf("%s %s: %d %s", method, path, resp.StatusCode, body))
+		mu.Unlock()
+	}
+	stop := make(chan struct{})
+	var intruders sync.WaitGroup
+	for _, path := range []string{"/2018-06-01/runtime/invocation/next", "/x/2018-06-01/runtime/invocation/next", "//2018-06-01/runtime/invocation/next"} {
+		intruders.Add(1)
+		go func() {
+			defer intruders.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(5 * time.Millisecond):
+					intrude(http.MethodGet, path)
+				}
+			}
+		}()
+	}
+	for i := range 5 {
+		time.Sleep(50 * time.Millisecond) // the intruders wait for /next too
+		body, err := f.Invoke([]byte(`{"do":"ok"}`))
+		if err != nil || !strings.Contains(string(body), `"arn":"arn:aws:lambda:eu-west-1:000000000000:function:t-handler"`) {
+			t.Errorf("invocation %d: %s, %v; want the handler's answer", i, body, err)
+		}
+		id := fmt.Sprintf("%08x-0000-4000-8000-%012x", uint32(time.Now().Unix()), i+1)
+		intrude(http.MethodPost, "/2018-06-01/runtime/invocation/"+id+"/response")
+	}
+	close(stop)
+	intruders.Wait()
+	if len(answers) == 0 {
+		t.Fatal("no intruder got an answer")
+	}
+	for _, a := range answers {
+		if !strings.Contains(a, ": 403 ") || !strings.Contains(a, `"errorType":"Forbidden"`) {
+			t.Errorf("an intruder was served: %s", a)
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -188,7 +188,8 @@ func TestValidator(t *testing.T) {
 // "maximum: got 1.5, want 1.5". The messages show both exactly.
 func TestValidatorBoundsExact(t *testing.T) {
 	s, err := spec.Parse("s.yaml", []byte("version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n"+
-		"  id: {type: string, from: requestId}\n  n: {type: number, minimum: -0.25, maximum: 1.5}\n  i: {type: integer}\n"))
+		"  id: {type: string, from: requestId}\n  n: {type: number, minimum: -0.25, maximum: 1.5}\n  i: {type: integer}\n"+
+		"  x: {type: object, fields: {k: {type: number}}}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,14 +198,19 @@ func TestValidatorBoundsExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	for body, want := range map[string]string{
-		`{"n":1.50000000000000000001}`:        "at /n: maximum: got 1.50000000000000000001, want at most 1.5",
-		`{"n":-0.2500000000000000001}`:        "at /n: minimum: got -0.2500000000000000001, want at least -0.25",
-		`{"n":15e-1}`:                         "",
-		`{"n":1e400}`:                         "at /n: maximum: got about 1e+400, want at most 1.5",
-		`{"i":9223372036854775808}`:           "at /i: maximum: got 9223372036854775808, want at most 9223372036854775807",
-		`{"i":-9223372036854775809}`:          "at /i: minimum: got -9223372036854775809, want at least -9223372036854775808",
-		`{"i":9223372036854775807}`:           "",
-		`{"n":0.2,"i":-92233720368547758090}`: "at /i: minimum: got -92233720368547758090, want at least -9223372036854775808",
+		`{"n":1.50000000000000000001}`: "at /n: maximum: got 1.50000000000000000001, want at most 1.5",
+		`{"n":-0.2500000000000000001}`: "at /n: minimum: got -0.2500000000000000001, want at least -0.25",
+		`{"n":15e-1}`:                  "",
+		`{"n":1e400}`:                  "at /n: maximum: got about 1e+400, want at most 1.5",
+		`{"i":9223372036854775808}`:    "at /i: maximum: got 9223372036854775808, want at most 9223372036854775807",
+		`{"i":-9223372036854775809}`:   "at /i: minimum: got -9223372036854775809, want at least -9223372036854775808",
+		`{"i":9223372036854775807}`:    "",
+		// big.Rat fails beyond 1e1000000: the validator panicked
+		`{"n":1e9999999}`:                                "at /n: 1e9999999 is out of range: DynamoDB stores numbers from 1e-130 to 9.99e125, of up to 38 digits",
+		`{"a/b":[0,-1E-1001]}`:                           "at /a~1b/1: -1E-1001 is out of range: DynamoDB stores numbers from 1e-130 to 9.99e125, of up to 38 digits",
+		`{"n":1e1000,"x":{"k":0.5e+1000}}`:               "at /n: maximum: got about 1e+1000, want at most 1.5",
+		`{"x":{"k":1` + strings.Repeat("0", 1000) + `}}`: "at /x/k: 1000000000000000000000000000000000000000... is out of range: DynamoDB stores numbers from 1e-130 to 9.99e125, of up to 38 digits",
+		`{"n":0.2,"i":-92233720368547758090}`:            "at /i: minimum: got -92233720368547758090, want at least -9223372036854775808",
 	} {
 		err := v.Validate([]byte(body))
 		if got := fmt.Sprint(err); (want == "" && err != nil) || (want != "" && got != want) {

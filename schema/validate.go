@@ -2,10 +2,13 @@ package schema
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -63,6 +66,9 @@ func (v *Validator) Validate(body []byte) error {
 	}
 	if at := loneSurrogate(body); at >= 0 {
 		return fmt.Errorf("not Unicode text: the escape %s at byte %d is half of a UTF-16 surrogate pair", body[at:at+6], at)
+	}
+	if err := hugeNumber(doc, ""); err != nil {
+		return err
 	}
 	err = v.schema.Validate(doc)
 	var verr *jsonschema.ValidationError
@@ -192,4 +198,55 @@ func decimal(r *big.Rat) string {
 		return "about " + f.Text('g', 40)
 	}
 	return text
+}
+
+// The validator compares numbers as big.Rat, whose cost grows with the
+// exponent (1e999999 has a million digits) and which fails beyond 1e1000000
+// (the validator then panics). Every spec bound and every number DynamoDB
+// stores is far inside these limits.
+const (
+	maxNumberText = 1000
+	maxExponent   = 1000
+)
+
+// pointerEscaper escapes a key in a JSON pointer (RFC 6901).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// hugeNumber refuses a number of doc beyond maxNumberText or maxExponent.
+func hugeNumber(doc any, at string) error {
+	switch v := doc.(type) {
+	case json.Number:
+		text := string(v)
+		exponent := 0
+		if i := strings.IndexAny(text, "eE"); i >= 0 {
+			var err error
+			if exponent, err = strconv.Atoi(strings.TrimPrefix(text[i+1:], "+")); err != nil {
+				exponent = math.MaxInt
+			}
+		}
+		if len(text) > maxNumberText || exponent > maxExponent || exponent < -maxExponent {
+			if len(text) > 40 {
+				text = text[:40] + "..."
+			}
+			return fmt.Errorf("at %s: %s is out of range: DynamoDB stores numbers from 1e-130 to 9.99e125, of up to 38 digits", where(at), text)
+		}
+	case []any:
+		for i, e := range v {
+			if err := hugeNumber(e, at+"/"+strconv.Itoa(i)); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // the same answer every time
+		for _, k := range keys {
+			if err := hugeNumber(v[k], at+"/"+pointerEscaper.Replace(k)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -27,9 +27,9 @@ func FuzzDecode(f *testing.F) {
 		if err == nil && !json.Valid(payload) {
 			t.Fatalf("decoded %d records from text that is not JSON", len(recs))
 		}
-		for _, rec := range recs {
-			if rec == nil || (rec.NewImage == nil && rec.OldImage == nil && rec.Keys.ID == "" && err == nil && rec.SequenceNumber == "") {
-				t.Fatalf("a decoded record without anything: %+v", rec)
+		for i, rec := range recs {
+			if rec == nil {
+				t.Fatalf("record %d of %d is nil (error %v)", i, len(recs), err)
 			}
 		}
 		resp, herr := h.Handle(context.Background(), payload)

@@ -96,7 +96,8 @@ func plainError(p []byte) (code int, msg string, ok bool) {
 	if !found {
 		return 0, "", false
 	}
-	status, text, found := strings.Cut(string(rest), plainErrorHeaders)
+	statusBytes, textBytes, found := bytes.Cut(rest, []byte(plainErrorHeaders))
+	status, text := string(statusBytes), string(textBytes)
 	if !found || len(status) < 4 || status[3] != ' ' {
 		return 0, "", false
 	}

@@ -66,7 +66,7 @@ func TestAPIServerCutsOffSlowAndIdleClients(t *testing.T) {
 	addr, store := serveTestAPI(t, timeouts)
 	within := func(what string, took, limit time.Duration) {
 		t.Helper()
-		if took < limit || took > limit+time.Second {
+		if took < limit || took > limit+3*time.Second { // the slack is for a loaded machine
 			t.Errorf("%s: cut off after %s, want about %s", what, took, limit)
 		}
 	}

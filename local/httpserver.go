@@ -53,7 +53,7 @@ func newAPIServer(api http.Handler, t Timeouts) *http.Server {
 
 // jsonErrors wraps ln so that the answers net/http writes by itself, before
 // any handler runs (400 for a malformed request, 431 for headers too large,
-// 501 for an unknown transfer coding), are JSON like every other answer:
+// 501 for an unknown transfer coding, 505), are JSON like every other answer:
 // {"message": "..."}. net/http writes each of them with one Write of
 // "HTTP/1.1 <status>" + plainErrorHeaders + <text> straight to the
 // connection (net/http's conn.serve); nothing else the API writes has those

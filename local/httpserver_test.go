@@ -123,6 +123,8 @@ func TestAPIServerAnswersJSONToRequestsNetHTTPRefuses(t *testing.T) {
 		{"no Host", "POST /InsertItem HTTP/1.1\r\n\r\n", 400, "Bad Request: missing required Host header"},
 		{"header too large", "POST /InsertItem HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("x", http.DefaultMaxHeaderBytes+8192) + "\r\n\r\n", 431, "Request Header Fields Too Large"},
 		{"unknown transfer coding", "POST /InsertItem HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: zip\r\n\r\n", 501, "Unsupported transfer encoding"},
+		{"unknown HTTP version", "POST /InsertItem HTTP/9.9\r\nHost: x\r\n\r\n", 505, "HTTP Version Not Supported: unsupported protocol version"},
+		{"two lengths", "POST /InsertItem HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400, "Bad Request"},
 		{"OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 403, "Missing Authentication Token"},
 	} {
 		conn := dial(t, addr)

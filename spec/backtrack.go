@@ -53,8 +53,12 @@ type nfaBuilder struct {
 	loop  int // the loop being built, or -1
 }
 
-// checkBudget bounds the work of one check; patterns in specs are far below it.
-const checkBudget = 200000
+// checkBudget bounds the work of one check (about a second), maxNodes the
+// automaton's size; patterns in specs are far below both.
+const (
+	checkBudget = 2000000
+	maxNodes    = 20000
+)
 
 // exactCopies is the largest {n} built copy by copy.
 const exactCopies = 100
@@ -65,13 +69,16 @@ func backtrackProblem(pattern string) string {
 	b := &nfaBuilder{rs: []rune(pattern), loop: -1}
 	start, end := b.alternation()
 	b.nodes[end].eps = nil // the match
-	if len(b.nodes) > checkBudget/10 {
-		return "is too long to check for exponential backtracking; use fewer or smaller counted repeats {n,m}"
+	if len(b.loops) == 0 {
+		return "" // without a loop, the ways to match are finite
+	}
+	if len(b.nodes) > maxNodes {
+		return "is too long to check for exponential backtracking; shorten it"
 	}
 	loop, ok := b.ambiguousLoop(start)
 	switch {
 	case !ok:
-		return "is too complex to check for exponential backtracking; use fewer or smaller counted repeats {n,m}"
+		return "is too complex to check for exponential backtracking; simplify it (fewer alternatives inside a repeated group)"
 	case loop < 0:
 		return ""
 	}
@@ -409,20 +416,22 @@ func (b *nfaBuilder) ambiguousLoop(start int) (loop int, ok bool) {
 	}
 
 	// The product graph over pairs p <= q, searched with Tarjan's algorithm.
-	edges := func(x pair) (out []pair, doubled []pair) {
-		if !overlap(b.nodes[x.p].set, b.nodes[x.q].set) {
-			return nil, nil
+	edges := func(x pair) []pair {
+		if budget -= len(succ[x.p]) * len(succ[x.q]); budget <= 0 {
+			return nil
 		}
-		for p2, n1 := range succ[x.p] {
-			for q2, n2 := range succ[x.q] {
-				y := pair{min(p2, q2), max(p2, q2)}
-				out = append(out, y)
-				if x.p == x.q && p2 == q2 && n1 > 1 && n2 > 1 {
-					doubled = append(doubled, y)
+		var out []pair
+		for p2 := range succ[x.p] {
+			for q2 := range succ[x.q] {
+				// A pair ends there if it cannot read one character
+				// together, or if a node is in no loop, so on no cycle.
+				n2, m2 := &b.nodes[p2], &b.nodes[q2]
+				if n2.loop >= 0 && m2.loop >= 0 && overlap(n2.set, m2.set) {
+					out = append(out, pair{min(p2, q2), max(p2, q2)})
 				}
 			}
 		}
-		return out, doubled
+		return out
 	}
 	index := map[pair]int{}
 	low := map[pair]int{}
@@ -439,7 +448,7 @@ func (b *nfaBuilder) ambiguousLoop(start int) (loop int, ok bool) {
 		low[x] = index[x]
 		stack = append(stack, x)
 		onStack[x] = true
-		out, _ := edges(x)
+		out := edges(x)
 		for _, y := range out {
 			if _, visited := index[y]; !visited {
 				connect(y)
@@ -470,9 +479,9 @@ func (b *nfaBuilder) ambiguousLoop(start int) (loop int, ok bool) {
 		for _, y := range component {
 			if y.p == y.q {
 				diagonal = true
-				_, doubled := edges(y)
-				for _, z := range doubled {
-					parallel = parallel || in[z]
+				// two ways from p to q, both inside the component
+				for q, ways := range succ[y.p] {
+					parallel = parallel || ways > 1 && in[pair{q, q}]
 				}
 			} else {
 				offDiagonal = offDiagonal || len(component) > 1
@@ -483,7 +492,7 @@ func (b *nfaBuilder) ambiguousLoop(start int) (loop int, ok bool) {
 		}
 	}
 	for _, p := range readers {
-		if _, visited := index[pair{p, p}]; !visited {
+		if _, visited := index[pair{p, p}]; !visited && b.nodes[p].loop >= 0 {
 			connect(pair{p, p})
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"text/template"
 
 	"github.com/streamgen/streamgen/gocode"
+	"github.com/streamgen/streamgen/internal/version"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/stack"
@@ -51,6 +52,7 @@ var readmeTemplate = template.Must(template.ParseFS(templates.FS, "readme.md.tmp
 
 type readmeData struct {
 	Name, SpecFile, Path, Stage, View, Auth string
+	Version, Module                         string // the generator's; the handler's module path
 	Events                                  string
 	Example                                 string // a body that passes the model, quoted for a shell's '...'
 	Reject, Retain                          bool
@@ -60,6 +62,8 @@ func readme(s *spec.Spec) ([]byte, error) {
 	events := s.Stream.Events
 	data := readmeData{
 		Name:     s.Name,
+		Version:  version.Generator(),
+		Module:   gocode.ModulePath(s),
 		SpecFile: path.Base(strings.ReplaceAll(s.File, `\`, "/")),
 		Path:     s.API.Path,
 		Stage:    s.API.Stage,
@@ -101,7 +105,8 @@ func mappingOf(s *spec.Spec) (stack.Mapping, error) {
 	return m, nil
 }
 
-// handlerFiles is the stream handler's Go code (package gocode).
+// handlerFiles is the stream handler's module: its Go code (package gocode),
+// go.mod, go.sum and the runtime's copy.
 func handlerFiles(s *spec.Spec) ([]File, error) {
 	files, err := gocode.Generate(s)
 	if err != nil {
@@ -111,5 +116,9 @@ func handlerFiles(s *spec.Spec) ([]File, error) {
 	for i, f := range files {
 		out[i] = File{Path: f.Path, Data: f.Data, UserOwned: f.UserOwned}
 	}
-	return out, nil
+	mod, err := handlerModuleFiles(s)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, mod...), nil
 }

@@ -17,21 +17,51 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/streamgen/streamgen/internal/testenv"
 )
 
 // The tests below run the real thing: the gen binary, built here, runs
-// `gen local` in a module of its own that uses this repository, builds the
-// generated handler and runs it as a child process.
+// `gen local` in a temporary folder outside any module, builds the generated
+// handler (a module of its own) and runs it as a child process.
 
-// e2e is a scratch module where gen local generates and builds handlers.
+// e2e is a scratch folder where gen local generates and builds handlers.
 type e2e struct {
 	root string // this repository
 	gen  string // the gen binary
-	mod  string // the module folder
+	work string // the scratch folder
 	tmp  string // the temporary folder of every process
 	env  []string
+}
+
+// genBinary is gen, built once for every test of the package into a folder
+// TestMain removes.
+var genBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "streamgen-gen-")
+	if err != nil {
+		return "", err
+	}
+	genDir = dir
+	bin := filepath.Join(dir, "gen")
+	// Stamped with the commit where Go can (a git checkout), as a user's
+	// go install is; -buildvcs=false where it cannot.
+	var out []byte
+	for _, vcs := range []string{"-buildvcs=auto", "-buildvcs=false"} {
+		build := exec.Command("go", "build", vcs, "-o", bin, "./cmd/gen")
+		build.Dir = ".."
+		if out, err = build.CombinedOutput(); err == nil {
+			return bin, nil
+		}
+	}
+	return "", fmt.Errorf("build gen: %v\n%s", err, out)
+})
+
+var genDir string // genBinary's folder
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if genDir != "" {
+		os.RemoveAll(genDir)
+	}
+	os.Exit(code)
 }
 
 func newE2E(t *testing.T) *e2e {
@@ -43,16 +73,15 @@ func newE2E(t *testing.T) *e2e {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &e2e{root: root, mod: testenv.UserModule(t, root), tmp: t.TempDir()}
-	// Everything the builds need is in the module cache: no network.
-	e.env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod", "GOWORK=off", "TMPDIR="+e.tmp)
-	e.gen = filepath.Join(e.mod, "gen-binary")
-	build := exec.Command("go", "build", "-o", e.gen, "./cmd/gen")
-	build.Dir, build.Env = root, e.env
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build gen: %v\n%s", err, out)
+	gen, err := genBinary()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return e
+	// Everything the builds need is in the module cache, as after CI's go
+	// mod download: no network, and no go.mod is changed (-mod=readonly).
+	tmp := t.TempDir()
+	env := append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=readonly", "TMPDIR="+tmp)
+	return &e2e{root: root, gen: gen, work: t.TempDir(), tmp: tmp, env: env}
 }
 
 // generate runs gen for specFile into out, as a user does before writing
@@ -60,7 +89,7 @@ func newE2E(t *testing.T) *e2e {
 func (e *e2e) generate(t *testing.T, specFile, out string) {
 	t.Helper()
 	cmd := exec.Command(e.gen, "-spec", specFile, "-out", out)
-	cmd.Dir, cmd.Env = e.mod, e.env
+	cmd.Dir, cmd.Env = e.work, e.env
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("gen: %v\n%s", err, b)
 	}
@@ -97,12 +126,18 @@ type genLocal struct {
 	exited chan struct{}
 }
 
-// start runs gen local for specFile with its out folder in the module and
-// waits until it serves.
+// start runs gen local for specFile with its out folder in the scratch
+// folder and waits until it serves.
 func (e *e2e) start(t *testing.T, specFile, out string, args ...string) *genLocal {
 	t.Helper()
+	return e.startIn(t, e.work, specFile, out, args...)
+}
+
+// startIn is start in dir.
+func (e *e2e) startIn(t *testing.T, dir, specFile, out string, args ...string) *genLocal {
+	t.Helper()
 	cmd := exec.Command(e.gen, append([]string{"local", "-spec", specFile, "-out", out, "-addr", "127.0.0.1:0"}, args...)...)
-	cmd.Dir, cmd.Env = e.mod, e.env
+	cmd.Dir, cmd.Env = dir, e.env
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	g := &genLocal{t: t, cmd: cmd, exited: make(chan struct{})}
@@ -397,7 +432,7 @@ func TestGenLocal(t *testing.T) {
 	})
 
 	t.Run("failing record goes to the DLQ", func(t *testing.T) {
-		dir := filepath.Join(e.mod, "failing")
+		dir := filepath.Join(e.work, "failing")
 		seed, err := os.ReadFile("../testdata/seed/spec.yaml")
 		if err != nil {
 			t.Fatal(err)
@@ -485,7 +520,7 @@ func process(ctx context.Context, rec *Record) error {
 // stop once a few are delivered, starts it again on the same data and
 // returns the ids delivered before and after, and the ids stored.
 func interrupted(t *testing.T, e *e2e, name string, stop func(*genLocal)) (before, after, ids []string) {
-	dir := filepath.Join(e.mod, name)
+	dir := filepath.Join(e.work, name)
 	seed, err := os.ReadFile(filepath.Join(e.root, "testdata/seed/spec.yaml"))
 	if err != nil {
 		t.Fatal(err)

@@ -95,7 +95,8 @@ func (s *Server) Banner(handlerDir string) string {
 		b.WriteString("  auth:   iam is not emulated: requests are not signed-checked here\n")
 	}
 	if body, ok := exampleBody(sp); ok {
-		fmt.Fprintf(&b, "  try:    curl -d '%s' %s", body, url)
+		// The Content-Type the deployed API requires (it answers 415 to others).
+		fmt.Fprintf(&b, "  try:    curl -H 'Content-Type: application/json' -d '%s' %s", body, url)
 		if sp.API.Auth == spec.AuthAPIKey {
 			fmt.Fprintf(&b, " -H 'x-api-key: %s'", s.APIKey())
 		}

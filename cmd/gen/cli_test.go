@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/streamgen/streamgen/docs"
+	"github.com/streamgen/streamgen/internal/version"
 )
 
 // runIn runs gen in dir and returns its exit code and output.
@@ -90,12 +93,73 @@ func TestGenerate(t *testing.T) {
 func TestHelpAndVersion(t *testing.T) {
 	dir := t.TempDir()
 	code, o, _ := runIn(t, dir, "--version")
-	if code != 0 || o != "gen version dev\n" {
-		t.Errorf("--version: exit %d %q", code, o)
+	if want := "gen version " + version.Get().String() + "\n"; code != 0 || o != want {
+		t.Errorf("--version: exit %d %q, want %q", code, o, want)
 	}
-	code, o, _ = runIn(t, dir, "--help")
-	if code != 0 || !strings.Contains(o, "gen -spec FILE [-out DIR]") || !strings.Contains(o, "validate") || !strings.Contains(o, "init") {
-		t.Errorf("--help: exit %d\n%s", code, o)
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		code, o, _ = runIn(t, dir, args...)
+		if code != 0 || !strings.Contains(o, "gen -spec FILE [-out DIR]") || !strings.Contains(o, "validate") ||
+			!strings.Contains(o, "init") || !strings.Contains(o, "gen help spec") {
+			t.Errorf("gen %v: exit %d\n%s", args, code, o)
+		}
+	}
+	for _, args := range [][]string{{"help", "build"}, {"build", "--help"}} {
+		code, o, _ = runIn(t, dir, args...)
+		if code != 0 || !strings.Contains(o, "gen build - build DIR/handler") || !strings.Contains(o, "--clean") {
+			t.Errorf("gen %v: exit %d\n%s", args, code, o)
+		}
+	}
+	code, o, _ = runIn(t, dir, "help", "spec")
+	if code != 0 || o != docs.Spec {
+		t.Errorf("help spec: exit %d, printed %d bytes, want docs/spec.md (%d bytes)", code, len(o), len(docs.Spec))
+	}
+	code, _, e := runIn(t, dir, "help", "nothing")
+	if code != 2 || !strings.Contains(e, `no help topic "nothing"`) {
+		t.Errorf("help nothing: exit %d\n%s", code, e)
+	}
+}
+
+// TestHandlerGoModIsTheUsers: the handler's go.mod and go.sum keep the
+// user's additions across regeneration, and one that no longer fits the
+// generated code stops gen before it writes anything.
+func TestHandlerGoModIsTheUsers(t *testing.T) {
+	seed, err := filepath.Abs("../../streamer.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if code, _, e := runIn(t, dir, "-spec", seed); code != 0 {
+		t.Fatalf("gen: exit %d\n%s", code, e)
+	}
+	gomod := filepath.Join(dir, "out", "handler", "go.mod")
+	gosum := filepath.Join(dir, "out", "handler", "go.sum")
+	written, _ := os.ReadFile(gomod)
+	mine := string(written) + "\nrequire golang.org/x/sync v0.20.0\n"
+	write(t, gomod, mine)
+	write(t, gosum, "golang.org/x/sync v0.20.0 h1:mine=\n")
+	if code, _, e := runIn(t, dir, "-spec", seed); code != 0 {
+		t.Fatalf("regenerate: exit %d\n%s", code, e)
+	}
+	if got, _ := os.ReadFile(gomod); string(got) != mine {
+		t.Errorf("regeneration changed the user's go.mod:\n%s", got)
+	}
+	if got, _ := os.ReadFile(gosum); string(got) != "golang.org/x/sync v0.20.0 h1:mine=\n" {
+		t.Errorf("regeneration changed the user's go.sum:\n%s", got)
+	}
+
+	// A go.mod of another module path: the generated imports would break.
+	write(t, gomod, strings.Replace(mine, "module streamer-handler", "module example.com/other", 1))
+	manifest := filepath.Join(dir, "out", ".streamgen-manifest")
+	os.Remove(manifest)
+	code, _, e := runIn(t, dir, "-spec", seed)
+	if code != 1 || !strings.Contains(e, "go mod edit -module streamer-handler") {
+		t.Errorf("mismatched module: exit %d\n%s", code, e)
+	}
+	if _, err := os.Stat(manifest); !os.IsNotExist(err) {
+		t.Errorf("gen wrote although the handler's go.mod does not fit")
+	}
+	if code, _, e = runIn(t, dir, "check", "-spec", seed); code != 1 || !strings.Contains(e, "go mod edit -module streamer-handler") {
+		t.Errorf("check with a mismatched module: exit %d\n%s", code, e)
 	}
 }
 

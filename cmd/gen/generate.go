@@ -59,10 +59,14 @@ func specFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
 
 // writeSpecFiles generates from -spec into -out atomically, keeping the
 // user's files and refusing, unless -allow-replace, a template that would
-// lose the deployed stack's data (exit 3).
+// lose the deployed stack's data (exit 3). A handler go.mod (the user's)
+// that no longer fits the generated code is an error and nothing is written.
 func writeSpecFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
 	s, files, err := specFiles(c)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := streamgen.CheckHandlerModule(c.String("out"), s); err != nil {
 		return nil, nil, err
 	}
 	opts := output.Options{AllowReplace: c.Bool("allow-replace")}

@@ -1,8 +1,9 @@
-// Package build compiles a generated stream handler (DIR/handler) into the
-// zip Lambda runs: a static linux/arm64 binary named bootstrap, for the
-// provided.al2023 runtime. The zip's bytes depend only on the source and the
-// Go toolchain, and its name holds their hash, so a new CodeKey is exactly
-// new code and CloudFormation updates the function then and only then.
+// Package build compiles a generated stream handler (DIR/handler, a Go
+// module of its own) into the zip Lambda runs: a static linux/arm64 binary
+// named bootstrap, for the provided.al2023 runtime. The zip's bytes depend
+// only on the source and the Go toolchain, and its name holds their hash, so
+// a new CodeKey is exactly new code and CloudFormation updates the function
+// then and only then.
 package build
 
 import (

@@ -104,18 +104,7 @@ func TestWideSpec(t *testing.T) {
 // TestOutIsCurrent fails when out/ is not what `gen -spec streamer.yaml`
 // writes now; -update regenerates it.
 func TestOutIsCurrent(t *testing.T) {
-	src, err := os.ReadFile("streamer.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := spec.Parse("streamer.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := streamgen.Generate(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, files := seedFiles(t)
 	if *update {
 		if err := output.Write("out", files, output.Options{}); err != nil {
 			t.Fatal(err)
@@ -128,6 +117,24 @@ func TestOutIsCurrent(t *testing.T) {
 	for _, st := range stale {
 		t.Errorf("out/%s (run go run ./cmd/gen -spec streamer.yaml)", st)
 	}
+}
+
+// seedFiles generates from streamer.yaml, the seed, as `gen` does.
+func seedFiles(t *testing.T) (*spec.Spec, []streamgen.File) {
+	t.Helper()
+	src, err := os.ReadFile("streamer.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := spec.Parse("streamer.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := streamgen.Generate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, files
 }
 
 // TestGenerateIsDeterministic generates every good case twice.

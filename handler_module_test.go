@@ -17,25 +17,7 @@ import (
 	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/gocode"
 	"github.com/streamgen/streamgen/internal/version"
-	"github.com/streamgen/streamgen/spec"
 )
-
-func seedFiles(t *testing.T) (*spec.Spec, []streamgen.File) {
-	t.Helper()
-	src, err := os.ReadFile("streamer.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := spec.Parse("streamer.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := streamgen.Generate(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, files
-}
 
 // TestRuntimeCopy proves the runtime gen writes into the handler is package
 // handler's source, every non-test file of it, byte for byte after the

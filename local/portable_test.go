@@ -12,11 +12,13 @@ import (
 )
 
 // TestPortable is a new user's first session, with the real gen binary, in
-// a folder outside this repository: gen init, gen -spec, gen build, gen
-// local and a request that reaches the handler; then out/ moved to another
-// folder builds the same zip there. Once outside any module, once inside a
-// fresh `go mod init` module. Only the module cache serves the builds
-// (GOPROXY=off): what CI's `go mod download` of this repository fills.
+// a folder outside this repository: gen init, gen -spec, a dependency of the
+// user's own that survives regeneration, gen build, gen local and a request
+// that reaches the handler; then out/ moved to another folder builds the
+// same zip there, and new code a second zip beside it (until -clean). Once
+// outside any module, once inside a fresh `go mod init` module. Only the
+// module cache serves the builds (GOPROXY=off): what CI's `go mod download`
+// of this repository fills.
 func TestPortable(t *testing.T) {
 	e := newE2E(t)
 	out := e.run(t, e.work, "--version")
@@ -71,6 +73,23 @@ func (e *e2e) firstSession(t *testing.T, dir, genVersion string) {
 		t.Errorf("out/handler belongs to the module of %s, want its own go.mod", got)
 	}
 
+	// A dependency of the user's own survives regeneration. (The module
+	// cache has golang.org/x/text, a requirement of this repository; offline,
+	// there is no checksum database to ask.)
+	e.command(t, handlerDir, "env", "GOSUMDB=off", "go", "get", "golang.org/x/text@v0.14.0")
+	mainGo := filepath.Join(handlerDir, "main.go")
+	src, err := os.ReadFile(mainGo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTestFile(t, mainGo, []byte(strings.Replace(string(src), `import "context"`, "import (\n\t\"context\"\n\n\t_ \"golang.org/x/text/width\"\n)", 1)))
+	e.run(t, dir, "-spec", "streamer.yaml")
+	for _, f := range []string{"go.mod", "go.sum"} {
+		if data, _ := os.ReadFile(filepath.Join(handlerDir, f)); !strings.Contains(string(data), "golang.org/x/text v0.14.0") {
+			t.Errorf("regeneration lost the user's dependency from %s:\n%s", f, data)
+		}
+	}
+
 	codeKey := strings.TrimSpace(e.run(t, dir, "build", "-out", "out"))
 	if _, err := os.Stat(filepath.Join(dir, "out", "build", codeKey)); err != nil {
 		t.Fatalf("gen build printed %q: %v", codeKey, err)
@@ -105,6 +124,24 @@ func (e *e2e) firstSession(t *testing.T, dir, genVersion string) {
 	}
 	if key := strings.TrimSpace(e.run(t, filepath.Dir(moved), "build", "-out", "copy")); key != codeKey {
 		t.Errorf("the moved copy built %s, the original %s", key, codeKey)
+	}
+
+	// New code: a new zip beside the earlier one (a rollback deploys it),
+	// until -clean.
+	mainGo = filepath.Join(moved, "handler", "main.go")
+	src, err = os.ReadFile(mainGo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTestFile(t, mainGo, []byte(strings.Replace(string(src), `"item saved"`, `"item stored"`, 1)))
+	newKey := strings.TrimSpace(e.run(t, filepath.Dir(moved), "build", "-out", "copy"))
+	zips, _ := filepath.Glob(filepath.Join(moved, "build", "*.zip"))
+	if newKey == codeKey || len(zips) != 2 {
+		t.Errorf("after a build of new code (%s) the build folder holds %v, want it and %s", newKey, zips, codeKey)
+	}
+	e.run(t, filepath.Dir(moved), "build", "-out", "copy", "-clean")
+	if zips, _ = filepath.Glob(filepath.Join(moved, "build", "*.zip")); len(zips) != 1 || filepath.Base(zips[0]) != newKey {
+		t.Errorf("after gen build -clean the build folder holds %v, want only %s", zips, newKey)
 	}
 }
 

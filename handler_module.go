@@ -40,13 +40,13 @@ import (
 var repoModule embed.FS
 
 // runtimeSource is package handler's source: its non-test Go files
-// (TestRuntimeSourceIsComplete keeps the list whole).
+// (TestRuntimeCopy keeps the list whole).
 //
 //go:embed handler/attribute.go handler/event.go handler/handler.go handler/number.go handler/reader.go
 var runtimeSource embed.FS
 
 // runtimeModules are the modules package handler imports from
-// (TestRuntimeModules checks its imports).
+// (TestRuntimeImports checks its imports).
 var runtimeModules = []string{"github.com/aws/aws-lambda-go"}
 
 // handlerModule is what the handler's go.mod and go.sum start with.

@@ -22,10 +22,11 @@ var (
 )
 
 var (
-	topKeys    = []string{"version", "name", "api", "table", "fields", "stream"}
+	topKeys    = []string{"version", "name", "api", "table", "fields", "stream", "tracing", "alarms"}
 	apiKeys    = []string{"path", "stage", "auth", "throttle", "cors"}
 	tableKeys  = []string{"partitionKey", "sortKey", "ttl", "onDuplicate", "retain"}
-	streamKeys = []string{"view", "events", "batchSize", "batchWindow", "retries", "maxRecordAge", "parallelization", "memory", "timeout"}
+	streamKeys = []string{"view", "events", "batchSize", "batchWindow", "retries", "maxRecordAge", "parallelization", "memory", "timeout",
+		"onFailure", "failureRetention", "logLevel", "environment", "permissions"}
 
 	auths        = []string{string(AuthNone), string(AuthIAM), string(AuthAPIKey)}
 	onDuplicates = []string{string(Reject), string(Overwrite)}
@@ -212,6 +213,12 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 		s.Table = p.table(e, s)
 	}
 	s.Stream = p.stream(top["stream"])
+	if e, ok := top["tracing"]; ok {
+		s.Tracing, _ = p.boolean(e.value, "tracing")
+	}
+	if e, ok := top["alarms"]; ok {
+		s.Alarms = p.alarms(e)
+	}
 	return s
 }
 
@@ -475,12 +482,14 @@ func (p *parser) stream(e entry) Stream {
 		View: "NEW_IMAGE", Events: append([]string(nil), eventNames...),
 		BatchSize: 100, BatchWindow: 0, Retries: 3, MaxRecordAge: -1,
 		Parallelization: 1, Memory: 256, Timeout: 30,
+		OnFailure: FailToS3, FailureRetention: 14, LogLevel: "INFO",
 	}
 	if e.value == nil {
 		return s
 	}
 	const path = "stream"
 	m := p.block(e.value, path, streamKeys)
+	p.operations(m, &s)
 	if e, ok := m["view"]; ok {
 		if v, ok := p.oneOf(e.value, path+".view", "stream view", views, nil); ok {
 			s.View = v

@@ -62,7 +62,8 @@ func TestParseContract(t *testing.T) {
 		Fields: []*Field{id, createdAt, message, status, count, f("price", Number, 39), f("urgent", Boolean, 40), tags,
 			f("labels", StringSet, 42), f("scores", NumberSet, 43), author, lines},
 		Stream: Stream{View: "NEW_IMAGE", Events: []string{"INSERT", "MODIFY", "REMOVE"}, BatchSize: 100, BatchWindow: 0,
-			Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30},
+			Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30,
+			OnFailure: FailToS3, FailureRetention: 14, LogLevel: "INFO"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		g, _ := json.MarshalIndent(got, "", " ")
@@ -80,7 +81,11 @@ func TestParseDefaults(t *testing.T) {
 	wantAPI := API{Path: "/InsertItem", Stage: "prod", Auth: AuthNone}
 	wantTable := Table{PartitionKey: "k", OnDuplicate: Reject, Retain: true}
 	wantStream := Stream{View: "NEW_IMAGE", Events: []string{"INSERT", "MODIFY", "REMOVE"}, BatchSize: 100,
-		Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30}
+		Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30,
+		OnFailure: FailToS3, FailureRetention: 14, LogLevel: "INFO"}
+	if s.Tracing || s.Alarms != nil {
+		t.Errorf("tracing %v, alarms %+v: want neither by default", s.Tracing, s.Alarms)
+	}
 	if !reflect.DeepEqual(s.API, wantAPI) || !reflect.DeepEqual(s.Table, wantTable) || !reflect.DeepEqual(s.Stream, wantStream) {
 		t.Errorf("defaults:\n%+v\n%+v\n%+v", s.API, s.Table, s.Stream)
 	}
@@ -135,6 +140,21 @@ stream:
   parallelization: 10
   memory: 10240
   timeout: 900
+  onFailure: sqs
+  failureRetention: 1
+  logLevel: DEBUG
+  environment:
+    NOTIFY_URL: https://hooks.example.com/orders
+    Mode_2: "on"
+  permissions:
+    - actions: [events:PutEvents, s3:Get*]
+      resources: ["arn:aws:events:*:*:event-bus/default", "arn:aws:s3:::b/*"]
+    - actions: [sns:Publish]
+      resources: ["*"]
+tracing: true
+alarms:
+  email: [ops@example.com, b.c@d.example.org]
+  iteratorAge: 86400
 `
 	s, err := Parse("s.yaml", []byte(src))
 	if err != nil {
@@ -148,8 +168,17 @@ stream:
 		t.Errorf("table: %+v", s.Table)
 	}
 	if want := (Stream{View: "KEYS_ONLY", Events: []string{"INSERT", "REMOVE"}, BatchSize: 10000, BatchWindow: 300,
-		Retries: -1, MaxRecordAge: 604800, Parallelization: 10, Memory: 10240, Timeout: 900}); !reflect.DeepEqual(s.Stream, want) {
+		Retries: -1, MaxRecordAge: 604800, Parallelization: 10, Memory: 10240, Timeout: 900,
+		OnFailure: FailToSQS, FailureRetention: 1, LogLevel: "DEBUG",
+		Environment: []EnvVar{{"NOTIFY_URL", "https://hooks.example.com/orders"}, {"Mode_2", "on"}},
+		Permissions: []Permission{
+			{Actions: []string{"events:PutEvents", "s3:Get*"}, Resources: []string{"arn:aws:events:*:*:event-bus/default", "arn:aws:s3:::b/*"}},
+			{Actions: []string{"sns:Publish"}, Resources: []string{"*"}},
+		}}); !reflect.DeepEqual(s.Stream, want) {
 		t.Errorf("stream: %+v", s.Stream)
+	}
+	if want := (&Alarms{Email: []string{"ops@example.com", "b.c@d.example.org"}, IteratorAge: 86400}); !s.Tracing || !reflect.DeepEqual(s.Alarms, want) {
+		t.Errorf("tracing %v, alarms %+v", s.Tracing, s.Alarms)
 	}
 	values := map[string]any{
 		"s":  "abc",

@@ -282,6 +282,11 @@ func (b *builder) deploymentAndStage(methods, gatewayResponses []string) error {
 		Tags:                       b.tags(),
 		AWSCloudFormationDependsOn: []string{id.Account},
 	}
+	if s.Tracing {
+		// API Gateway sends the traces itself; the role needs nothing
+		// (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-xray.html).
+		stage.TracingEnabled = cloudformation.Bool(true)
+	}
 	if t := s.API.Throttle; t != nil {
 		stage.MethodSettings = []apigateway.Stage_MethodSetting{{
 			HttpMethod:           cloudformation.String("*"),

@@ -15,34 +15,40 @@ type ids struct {
 	Stage, AccessLogs, Account, AccountRole                                  string
 	UsagePlan, ApiKey, UsagePlanKey                                          string
 	Function, FunctionRole, FunctionLogs, DeadLetterQueue, StreamMapping     string
+	FailureBucket, FailureBucketPolicy                                       string
+	AlarmKey, AlarmTopic                                                     string
 	CodeBucket, CodeKey                                                      string
 }
 
 func newIDs(name string) ids {
 	p := pascal(name)
 	return ids{
-		prefix:          p,
-		Table:           p + "Table",
-		Api:             p + "Api",
-		Model:           p + "BodyModel",
-		Validator:       p + "BodyValidator",
-		PostMethod:      p + "PostMethod",
-		OptionsMethod:   p + "OptionsMethod",
-		IntegrationRole: p + "PutItemRole",
-		Stage:           p + "Stage",
-		AccessLogs:      p + "AccessLogs",
-		Account:         p + "ApiGatewayAccount",
-		AccountRole:     p + "ApiGatewayLogsRole",
-		UsagePlan:       p + "UsagePlan",
-		ApiKey:          p + "ApiKey",
-		UsagePlanKey:    p + "UsagePlanKey",
-		Function:        p + "Handler",
-		FunctionRole:    p + "HandlerRole",
-		FunctionLogs:    p + "HandlerLogs",
-		DeadLetterQueue: p + "DeadLetterQueue",
-		StreamMapping:   p + "StreamMapping",
-		CodeBucket:      "CodeBucket",
-		CodeKey:         "CodeKey",
+		prefix:              p,
+		Table:               p + "Table",
+		Api:                 p + "Api",
+		Model:               p + "BodyModel",
+		Validator:           p + "BodyValidator",
+		PostMethod:          p + "PostMethod",
+		OptionsMethod:       p + "OptionsMethod",
+		IntegrationRole:     p + "PutItemRole",
+		Stage:               p + "Stage",
+		AccessLogs:          p + "AccessLogs",
+		Account:             p + "ApiGatewayAccount",
+		AccountRole:         p + "ApiGatewayLogsRole",
+		UsagePlan:           p + "UsagePlan",
+		ApiKey:              p + "ApiKey",
+		UsagePlanKey:        p + "UsagePlanKey",
+		Function:            p + "Handler",
+		FunctionRole:        p + "HandlerRole",
+		FunctionLogs:        p + "HandlerLogs",
+		DeadLetterQueue:     p + "DeadLetterQueue",
+		StreamMapping:       p + "StreamMapping",
+		FailureBucket:       p + "FailureBucket",
+		FailureBucketPolicy: p + "FailureBucketPolicy",
+		AlarmKey:            p + "AlarmKey",
+		AlarmTopic:          p + "AlarmTopic",
+		CodeBucket:          "CodeBucket",
+		CodeKey:             "CodeKey",
 	}
 }
 
@@ -60,6 +66,12 @@ func (i ids) GatewayResponse(typ string) string {
 // names because moto's change sets create resources in name order and
 // ignore DependsOn (CloudFormation itself follows DependsOn).
 func (i ids) Deployment(apiHash string) string { return i.prefix + "StageDeployment" + apiHash }
+
+// AlarmEmail is the subscription of the i-th (1-based) address of alarms.email.
+func (i ids) AlarmEmail(n int) string { return i.prefix + "AlarmEmail" + strconv.Itoa(n) }
+
+// Alarm is the CloudWatch alarm of the given kind, e.g. "HandlerErrors".
+func (i ids) Alarm(kind string) string { return i.prefix + "Alarm" + kind }
 
 // pascal turns "my-stream_2" into "MyStream2": logical IDs are alphanumeric.
 func pascal(s string) string {

@@ -23,7 +23,14 @@ func (b *builder) outputs() {
 	out("TableArn", "The DynamoDB table's ARN", cloudformation.GetAtt(id.Table, "Arn"))
 	out("StreamArn", "The table's stream", cloudformation.GetAtt(id.Table, "StreamArn"))
 	out("HandlerName", "The Lambda function that processes the stream", cloudformation.Ref(id.Function))
-	out("DeadLetterQueueUrl", "Records the handler failed on for good", cloudformation.Ref(id.DeadLetterQueue))
+	if s.Stream.OnFailure == spec.FailToSQS {
+		out("DeadLetterQueueUrl", "Shard and sequence numbers of the batches the handler failed on for good", cloudformation.Ref(id.DeadLetterQueue))
+	} else {
+		out("FailureBucketName", "The batches the handler failed on for good, records included", cloudformation.Ref(id.FailureBucket))
+	}
+	if s.Alarms != nil {
+		out("AlarmTopicArn", "The SNS topic the alarms notify", cloudformation.Ref(id.AlarmTopic))
+	}
 	if s.API.Auth == spec.AuthAPIKey {
 		out("ApiKeyId", "aws apigateway get-api-key --include-value --api-key <this> prints the key", cloudformation.Ref(id.ApiKey))
 	}

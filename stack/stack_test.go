@@ -171,15 +171,17 @@ func TestStreamFilter(t *testing.T) {
 
 func TestRetain(t *testing.T) {
 	for _, retain := range []bool{true, false} {
-		src := seed
+		src := seed + "stream: {onFailure: sqs}\n"
 		want := "Retain"
 		if !retain {
-			src = strings.Replace(seed, "table: {partitionKey: id}", "table: {partitionKey: id, retain: false}", 1)
+			src = strings.Replace(src, "table: {partitionKey: id}", "table: {partitionKey: id, retain: false}", 1)
 			want = "Delete"
 		}
 		s := parse(t, src)
 		tmpl := build(t, s, fixture(s))
-		for _, id := range []string{"MyAppTable", "MyAppDeadLetterQueue"} {
+		s3 := parse(t, strings.Replace(src, "stream: {onFailure: sqs}", "stream: {onFailure: s3}", 1))
+		tmpl.Resources["MyAppFailureBucket"] = build(t, s3, fixture(s3)).Resources["MyAppFailureBucket"]
+		for _, id := range []string{"MyAppTable", "MyAppDeadLetterQueue", "MyAppFailureBucket"} {
 			r := tmpl.Resources[id]
 			if r.DeletionPolicy != want || r.UpdateReplacePolicy != want {
 				t.Errorf("retain %v: %s policies %q/%q, want %s", retain, id, r.DeletionPolicy, r.UpdateReplacePolicy, want)

@@ -18,7 +18,7 @@ func generateFlags() []cli.Flag {
 		&cli.StringFlag{Name: "spec", Usage: "read the spec from `FILE`"},
 		&cli.StringFlag{Name: "out", Value: "out", Usage: "write the stack into `DIR`: a new or empty folder, or one gen wrote"},
 		&cli.BoolFlag{Name: "allow-replace",
-			Usage: "write even if deploying the new template replaces or deletes the table, its stream or the dead-letter queue, or changes the type of a stored field (exit 3 otherwise)"},
+			Usage: "write even if deploying the new template replaces or deletes the table, its stream or the failed batches' queue or bucket, or changes the type of a stored field (exit 3 otherwise)"},
 	}
 }
 

@@ -29,7 +29,7 @@ func Generate(s *spec.Spec) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	readme, err := readme(s)
+	readme, err := readme(s, len(tmpl))
 	if err != nil {
 		return nil, err
 	}
@@ -56,9 +56,17 @@ type readmeData struct {
 	Events                                  string
 	Example                                 string // a body that passes the model, quoted for a shell's '...'
 	Reject, Retain                          bool
+	// LargeTemplate: over the 51,200 bytes `aws cloudformation deploy`
+	// takes inline, so the recipe has it upload the template to S3.
+	LargeTemplate bool
 }
 
-func readme(s *spec.Spec) ([]byte, error) {
+// maxInlineTemplate is the largest template CloudFormation takes in the
+// request rather than from S3 (CloudFormation quotas, "Template body size
+// in a request").
+const maxInlineTemplate = 51200
+
+func readme(s *spec.Spec, templateBytes int) ([]byte, error) {
 	events := s.Stream.Events
 	data := readmeData{
 		Name:     s.Name,
@@ -73,6 +81,8 @@ func readme(s *spec.Spec) ([]byte, error) {
 		Example:  strings.ReplaceAll(string(exampleBody(s.Fields)), "'", `'\''`),
 		Reject:   s.Table.OnDuplicate == spec.Reject,
 		Retain:   s.Table.Retain,
+
+		LargeTemplate: templateBytes > maxInlineTemplate,
 	}
 	var buf bytes.Buffer
 	if err := readmeTemplate.Execute(&buf, data); err != nil {

@@ -57,7 +57,12 @@ func (b *builder) alarms() {
 					Action: []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{"*"}},
 			},
 		},
-		Tags: b.tags(),
+		// It only encrypts notifications in transit through the topic:
+		// nothing stored needs it once the stack is gone.
+		PendingWindowInDays:                  cloudformation.Int(7),
+		Tags:                                 b.tags(),
+		AWSCloudFormationDeletionPolicy:      "Delete",
+		AWSCloudFormationUpdateReplacePolicy: "Delete",
 	})
 	b.add(id.AlarmTopic, &sns.Topic{
 		DisplayName:    cloudformation.String(s.Name + " alarms"),

@@ -56,6 +56,10 @@ type readmeData struct {
 	Events                                  string
 	Example                                 string // a body that passes the model, quoted for a shell's '...'
 	Reject, Retain                          bool
+	ToS3, Permissions, Alarms               bool
+	Retention, IteratorAge                  int
+	LogLevel                                string
+	Emails                                  string // the alarm addresses, for a sentence
 	// LargeTemplate: over the 51,200 bytes `aws cloudformation deploy`
 	// takes inline, so the recipe has it upload the template to S3.
 	LargeTemplate bool
@@ -82,7 +86,16 @@ func readme(s *spec.Spec, templateBytes int) ([]byte, error) {
 		Reject:   s.Table.OnDuplicate == spec.Reject,
 		Retain:   s.Table.Retain,
 
+		ToS3:        s.Stream.OnFailure == spec.FailToS3,
+		Permissions: len(s.Stream.Permissions) > 0,
+		Retention:   s.Stream.FailureRetention,
+		LogLevel:    s.Stream.LogLevel,
+
 		LargeTemplate: templateBytes > maxInlineTemplate,
+	}
+	if a := s.Alarms; a != nil {
+		data.Alarms, data.IteratorAge = true, a.IteratorAge
+		data.Emails = strings.Join(a.Email, ", ")
 	}
 	var buf bytes.Buffer
 	if err := readmeTemplate.Execute(&buf, data); err != nil {

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -433,6 +434,9 @@ var badSpecs = []struct {
 	{"alarms null",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nalarms:\n",
 		"s.yaml:5:8: alarms: must be a mapping of keys, not an empty value"},
+	{"environment too big",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream:\n  environment:\n    A1: \"" + strings.Repeat("x", 2000) + "\"\n    B2: \"" + strings.Repeat("y", 1600) + "\"\n",
+		"s.yaml:7:5: stream.environment: the variables take 3604 bytes (names and values); Lambda takes 4 KB of variables in all, of which the stack's own STREAMGEN_* keep 512: at most 3584"},
 }
 
 func TestParseRejects(t *testing.T) {

@@ -92,6 +92,7 @@ func (p *parser) environment(n *yaml.Node) []EnvVar {
 		return nil
 	}
 	var vars []EnvVar
+	size := 0
 	for _, e := range p.entries(n, path) {
 		name := e.key.Value
 		switch {
@@ -111,10 +112,21 @@ func (p *parser) environment(n *yaml.Node) []EnvVar {
 		v, ok := p.str(e.value, join(path, name))
 		if ok {
 			vars = append(vars, EnvVar{Name: name, Value: v})
+			size += len(name) + len(v)
 		}
+	}
+	if size > maxEnvBytes {
+		p.errorf(n, path, "the variables take %d bytes (names and values); Lambda takes 4 KB of variables in all, "+
+			"of which the stack's own STREAMGEN_* keep %d: at most %d", size, 4096-maxEnvBytes, maxEnvBytes)
 	}
 	return vars
 }
+
+// maxEnvBytes is what the spec's variables may take of the 4 KB Lambda
+// allows a function ("Lambda quotas": environment variables, 4 KB); the
+// rest is kept for GeneratedEnv, whose names and values (an ARN, a bucket
+// name, a queue URL) stay well under it.
+const maxEnvBytes = 4096 - 512
 
 // permissions reads the Allow statements added to the handler's role.
 func (p *parser) permissions(n *yaml.Node) []Permission {

@@ -79,7 +79,7 @@ func TestEveryReplacingSpecChangeIsRefused(t *testing.T) {
 		{"stack renamed", change(t, deployed, "name: streamer", "name: orders"),
 			"StreamerTable (AWS::DynamoDB::Table) is removed.\n    CloudFormation keeps the table and its items (DeletionPolicy: Retain) but it leaves the stack: orphaned", ""},
 		{"stack renamed, nothing retained", change(t, deployed, "name: streamer", "name: orders", "  sortKey: at\n", "  sortKey: at\n  retain: false\n"),
-			"StreamerFailureBucket (AWS::S3::Bucket) is removed.\n    CloudFormation deletes the failure bucket and the failed batches in it",
+			"StreamerFailureBucket (AWS::S3::Bucket) is removed.\n    CloudFormation deletes the failure bucket and the failed batches it holds (or, while the bucket is not empty",
 			change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  retain: false\n")},
 		{"field type", change(t, deployed, "message: {type: string, required: true}", "message: {type: integer, required: true}"),
 			"StreamerBodyModel (AWS::ApiGateway::Model) changes: field message changes type from string to integer.\n" +

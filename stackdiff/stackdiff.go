@@ -141,23 +141,22 @@ func removed(id string, old resource) Change {
 		} else {
 			c.Loss = "CloudFormation deletes the table and every item in it; records of its stream not yet processed are lost"
 		}
-	case queueType:
+	case queueType, bucketType:
+		d := destinations[old.Type]
 		if old.Attributes["DeletionPolicy"] == "Retain" {
-			c.Loss = "CloudFormation keeps the dead-letter queue (DeletionPolicy: Retain) with the failed stream records it holds, " +
-				"but it leaves the stack: orphaned, and later failures go elsewhere"
+			c.Loss = "CloudFormation keeps the " + d.name + " (DeletionPolicy: Retain) with " + d.holds +
+				", but it leaves the stack: orphaned, and later failures go elsewhere"
 		} else {
-			c.Loss = "CloudFormation deletes the dead-letter queue and the failed stream records it holds"
-		}
-	case bucketType:
-		if old.Attributes["DeletionPolicy"] == "Retain" {
-			c.Loss = "CloudFormation keeps the failure bucket (DeletionPolicy: Retain) with the failed batches it holds, " +
-				"but it leaves the stack: orphaned, and later failures go elsewhere"
-		} else {
-			c.Loss = "CloudFormation deletes the failure bucket and the failed batches in it " +
-				"(a bucket that is not empty it fails to delete and leaves outside the stack)"
+			c.Loss = "CloudFormation deletes the " + d.name + " and " + d.holds + d.deleteNote
 		}
 	}
 	return c
+}
+
+// destinations describe the two kinds of failure destination in messages.
+var destinations = map[string]struct{ name, holds, deleteNote string }{
+	queueType:  {"dead-letter queue", "the failed stream records it holds", ""},
+	bucketType: {"failure bucket", "the failed batches it holds", " (or, while the bucket is not empty, fails to delete it and leaves it outside the stack)"},
 }
 
 func changed(id string, old, new resource) (Change, bool) {
@@ -181,24 +180,16 @@ func changed(id string, old, new resource) (Change, bool) {
 		if why := itemBreaks(old, new); len(why) > 0 {
 			c.Why = append(c.Why, why...)
 			c.Loss = "the items already stored keep the old types: the handler fails on every stream record of such an item " +
-				"(retried, then sent to the dead-letter queue), and whatever reads the table with the new types fails on them too"
+				"(retried, then given up on to the failure destination), and whatever reads the table with the new types fails on them too"
 		}
-	case queueType:
+	case queueType, bucketType:
 		if c.Kind == Replaced {
-			c.Loss = "CloudFormation creates a new, empty dead-letter queue and moves the stream's failures to it; "
+			d := destinations[new.Type]
+			c.Loss = "CloudFormation creates a new, empty " + d.name + " and moves the stream's failures to it; "
 			if old.Attributes["UpdateReplacePolicy"] == "Retain" {
-				c.Loss += "the old queue and the failed stream records it holds are kept (UpdateReplacePolicy: Retain) but orphaned outside the stack"
+				c.Loss += "the old one and " + d.holds + " are kept (UpdateReplacePolicy: Retain) but orphaned outside the stack"
 			} else {
-				c.Loss += "the old queue is deleted with the failed stream records it holds"
-			}
-		}
-	case bucketType:
-		if c.Kind == Replaced {
-			c.Loss = "CloudFormation creates a new, empty failure bucket and moves the stream's failures to it; "
-			if old.Attributes["UpdateReplacePolicy"] == "Retain" {
-				c.Loss += "the old bucket and the failed batches it holds are kept (UpdateReplacePolicy: Retain) but orphaned outside the stack"
-			} else {
-				c.Loss += "the old bucket is deleted once emptied, with the failed batches it holds"
+				c.Loss += "the old one is deleted with " + d.holds + d.deleteNote
 			}
 		}
 	}

@@ -83,9 +83,10 @@ func (b *builder) handler() error {
 		Timeout:     cloudformation.Int(s.Stream.Timeout),
 		Role:        cloudformation.GetAtt(id.FunctionRole, "Arn"),
 		Environment: &lambda.Function_Environment{Variables: b.environment()},
-		// Lambda filters a custom runtime's logs only by the level it gives it
-		// in AWS_LAMBDA_LOG_LEVEL, which package handler honours; the level
-		// needs the JSON format
+		// Lambda drops JSON lines whose "level" is below ApplicationLogLevel
+		// and tells the runtime the level in AWS_LAMBDA_LOG_LEVEL, which
+		// package handler honours so they are not even written; levels need
+		// the JSON format
 		// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html).
 		LoggingConfig: &lambda.Function_LoggingConfig{
 			LogGroup:            cloudformation.RefPtr(id.FunctionLogs),

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -86,6 +87,11 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return fail(err)
 	}
+	// The handler runs in a folder of its own: it gets the path whole.
+	failures, err := filepath.Abs(cfg.Failures)
+	if err != nil {
+		return fail(err)
+	}
 	functionName := FunctionName(s)
 	srv.function = &Function{
 		Name:    functionName,
@@ -93,7 +99,7 @@ func Start(cfg Config) (*Server, error) {
 		Memory:  s.Stream.Memory,
 		Timeout: time.Duration(s.Stream.Timeout) * time.Second,
 		Region:  region,
-		Env:     handlerEnv(s, region, cfg.Failures),
+		Env:     handlerEnv(s, region, failures),
 		Output:  cfg.Out,
 	}
 	if err := srv.function.Start(); err != nil {

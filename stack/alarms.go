@@ -69,8 +69,8 @@ func (b *builder) alarms() {
 		KmsMasterKeyId: cloudformation.RefPtr(id.AlarmKey),
 		Tags:           b.tags(),
 	})
-	for i, address := range s.Alarms.Email {
-		b.add(id.AlarmEmail(i+1), &sns.Subscription{
+	for _, address := range s.Alarms.Email {
+		b.add(id.AlarmEmail(address), &sns.Subscription{
 			Protocol: "email",
 			Endpoint: cloudformation.String(address),
 			TopicArn: cloudformation.Ref(id.AlarmTopic),

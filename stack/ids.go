@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"strings"
 )
@@ -67,8 +69,13 @@ func (i ids) GatewayResponse(typ string) string {
 // ignore DependsOn (CloudFormation itself follows DependsOn).
 func (i ids) Deployment(apiHash string) string { return i.prefix + "StageDeployment" + apiHash }
 
-// AlarmEmail is the subscription of the i-th (1-based) address of alarms.email.
-func (i ids) AlarmEmail(n int) string { return i.prefix + "AlarmEmail" + strconv.Itoa(n) }
+// AlarmEmail is the subscription of an address of alarms.email, named by a
+// digest of the address: reordering or removing other addresses leaves it
+// alone (a new subscription asks the address to confirm again).
+func (i ids) AlarmEmail(address string) string {
+	sum := sha256.Sum256([]byte(address))
+	return i.prefix + "AlarmEmail" + hex.EncodeToString(sum[:4])
+}
 
 // Alarm is the CloudWatch alarm of the given kind, e.g. "HandlerErrors".
 func (i ids) Alarm(kind string) string { return i.prefix + "Alarm" + kind }

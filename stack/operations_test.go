@@ -200,11 +200,19 @@ func TestAlarms(t *testing.T) {
 		if onFailure == "s3" && get(t, tmpl.Resources["MyAppFailureBucket"].Properties, "MetricsConfigurations", 0, "Id") != "FailedBatches" {
 			t.Error("the bucket has no request metrics for the alarm")
 		}
-		for i, address := range []string{"a@example.com", "b@example.com"} {
-			sub := tmpl.Resources["MyAppAlarmEmail"+string(rune('1'+i))].Properties
-			if get(t, sub, "Endpoint") != address || get(t, sub, "Protocol") != "email" {
-				t.Errorf("subscription %d: %v", i+1, sub)
+		subscribed := map[string]string{}
+		for id, r := range tmpl.Resources {
+			if r.Type == "AWS::SNS::Subscription" && get(t, r.Properties, "Protocol") == "email" {
+				subscribed[get(t, r.Properties, "Endpoint").(string)] = id
 			}
+		}
+		if len(subscribed) != 2 || subscribed["a@example.com"] == "" || subscribed["b@example.com"] == "" {
+			t.Errorf("subscriptions %v", subscribed)
+		}
+		// An address keeps its subscription when the others change.
+		alone := parse(t, seed+"alarms: {email: [b@example.com]}\n")
+		if _, ok := build(t, alone, fixture(alone)).Resources[subscribed["b@example.com"]]; !ok {
+			t.Errorf("removing a@example.com renames b@example.com's subscription %s", subscribed["b@example.com"])
 		}
 		if get(t, tmpl.Resources["MyAppAlarmTopic"].Properties, "KmsMasterKeyId") == nil {
 			t.Error("topic not encrypted")

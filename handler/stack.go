@@ -9,7 +9,7 @@ type Stack struct {
 	TableName     string // STREAMGEN_TABLE_NAME: the DynamoDB table
 	TableArn      string // STREAMGEN_TABLE_ARN
 	FailureBucket string // STREAMGEN_FAILURE_BUCKET: with onFailure s3 (gen local: the failure folder)
-	FailureQueue  string // STREAMGEN_FAILURE_QUEUE: the dead-letter queue's URL, with onFailure sqs
+	FailureQueue  string // STREAMGEN_FAILURE_QUEUE: with onFailure sqs, the queue's URL (gen local: its JSON lines file)
 	AlarmTopicArn string // STREAMGEN_ALARM_TOPIC: with alarms
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/streamgen/streamgen/spec"
 )
 
 // The Invoke API runs the real handler as Lambda's Invoke does: the
@@ -55,5 +57,17 @@ func TestInvokeAPI(t *testing.T) {
 	resp, body = invoke("t-handler", `{not json`)
 	if resp.StatusCode != 400 || resp.Header.Get("X-Amzn-Errortype") != "InvalidRequestContentException" {
 		t.Errorf("payload not JSON: %d %v %s", resp.StatusCode, resp.Header, body)
+	}
+}
+
+func TestNotEmulatedIsSaid(t *testing.T) {
+	s, err := spec.Parse("s.yaml", []byte("version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\n"+
+		"tracing: true\nalarms: {}\nstream: {permissions: [{actions: [sns:Publish], resources: ['*']}]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "alarms (nothing is notified); X-Ray tracing; IAM (the handler runs with your own credentials, not only stream.permissions)"
+	if got := notEmulated(s); got != want {
+		t.Errorf("notEmulated = %q, want %q", got, want)
 	}
 }

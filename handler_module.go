@@ -42,7 +42,7 @@ var repoModule embed.FS
 // runtimeSource is package handler's source: its non-test Go files
 // (TestRuntimeCopy keeps the list whole).
 //
-//go:embed handler/attribute.go handler/event.go handler/handler.go handler/number.go handler/reader.go
+//go:embed handler/attribute.go handler/event.go handler/handler.go handler/number.go handler/reader.go handler/stack.go
 var runtimeSource embed.FS
 
 // runtimeModules are the modules package handler imports from

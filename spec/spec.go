@@ -12,6 +12,10 @@ type Spec struct {
 	Table   Table
 	Fields  []*Field // in the order of the file
 	Stream  Stream
+
+	// Warnings are settings the contract allows that do nothing, in file
+	// order; they do not make the spec invalid.
+	Warnings Errors
 }
 
 // API is the spec's api block, defaults applied.

@@ -50,6 +50,9 @@ func specFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if len(s.Warnings) > 0 {
+		fmt.Fprintln(c.App.ErrWriter, s.Warnings)
+	}
 	files, err := streamgen.Generate(s)
 	if err != nil {
 		return nil, nil, fmt.Errorf("generating from %s: %w", path, err)

@@ -19,10 +19,13 @@ var validateCommand = &cli.Command{
 		}
 		invalid, failed := false, false
 		for _, path := range c.Args().Slice() {
-			_, err := spec.ReadFile(path)
+			s, err := spec.ReadFile(path)
 			var specErrs spec.Errors
 			switch {
 			case err == nil:
+				if len(s.Warnings) > 0 {
+					fmt.Fprintln(c.App.ErrWriter, s.Warnings)
+				}
 				fmt.Fprintf(c.App.Writer, "%s: ok\n", path)
 			case errors.As(err, &specErrs):
 				fmt.Fprintln(c.App.ErrWriter, specErrs)

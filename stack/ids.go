@@ -13,6 +13,7 @@ type ids struct {
 
 	Table, Api, Model, Validator, PostMethod, OptionsMethod, IntegrationRole string
 	Stage, AccessLogs, Account, AccountRole                                  string
+	CreateLogsRole, CreatesLogsRole                                          string // parameter, condition
 	UsagePlan, ApiKey, UsagePlanKey                                          string
 	Function, FunctionRole, FunctionLogs, DeadLetterQueue, StreamMapping     string
 	CodeBucket, CodeKey                                                      string
@@ -42,6 +43,8 @@ func newIDs(name string) ids {
 		DeadLetterQueue: p + "DeadLetterQueue",
 		StreamMapping:   p + "StreamMapping",
 		CodeBucket:      "CodeBucket",
+		CreateLogsRole:  "CreateApiGatewayLogsRole",
+		CreatesLogsRole: "CreatesApiGatewayLogsRole",
 		CodeKey:         "CodeKey",
 	}
 }

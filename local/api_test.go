@@ -161,6 +161,21 @@ func TestAPICORS(t *testing.T) {
 			t.Errorf("Origin %s: %d allow-origin %q vary %q, want %q", origin, got.status, got.headers.Get("Access-Control-Allow-Origin"), got.headers.Get("Vary"), want)
 		}
 	}
+	// API Gateway's own answers (gateway responses) echo any Origin: they
+	// cannot test it. The preflight still admits only the listed origins.
+	for _, origin := range []string{"https://admin.example.com", "https://evil.example.com"} {
+		for name, got := range map[string]answer{
+			"400 from the validator": call(multi, "POST", "/InsertItem", `{"message":1}`, "Origin", origin),
+			"403 for another path":   call(multi, "GET", "/nope", ``, "Origin", origin),
+		} {
+			if got.headers.Get("Access-Control-Allow-Origin") != origin || got.headers.Get("Vary") != "Origin" {
+				t.Errorf("Origin %s, %s: %d allow-origin %q vary %q", origin, name, got.status, got.headers.Get("Access-Control-Allow-Origin"), got.headers.Get("Vary"))
+			}
+		}
+	}
+	if pre := call(multi, "OPTIONS", "/InsertItem", "", "Origin", "https://evil.example.com", "Access-Control-Request-Method", "POST"); pre.headers.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight of an origin not listed: allow-origin %q", pre.headers.Get("Access-Control-Allow-Origin"))
+	}
 }
 
 func TestAPIAnswersJSONEvenOnABug(t *testing.T) {

@@ -208,6 +208,7 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 	s.API = p.api(top["api"])
 	if e, ok := top["fields"]; ok {
 		s.Fields = p.fields(e.key, e.value, "fields", 1)
+		s.FieldsPos = Pos{Line: e.key.Line, Col: e.key.Column}
 	}
 	if e, ok := top["table"]; ok {
 		s.Table = p.table(e, s)

@@ -66,6 +66,7 @@ func TestParseContract(t *testing.T) {
 			f("labels", StringSet, 42), scores, author, lines},
 		Stream: Stream{View: "NEW_IMAGE", Events: []string{"INSERT", "MODIFY", "REMOVE"}, BatchSize: 100, BatchWindow: 0,
 			Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30},
+		FieldsPos: Pos{22, 1},
 	}
 	if !reflect.DeepEqual(got, want) {
 		g, _ := json.MarshalIndent(got, "", " ")

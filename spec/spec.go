@@ -13,6 +13,8 @@ type Spec struct {
 	Fields  []*Field // in the order of the file
 	Stream  Stream
 
+	FieldsPos Pos // where the fields key is, for limits the fields as a whole break
+
 	// Warnings are settings the contract allows that do nothing, in file
 	// order; they do not make the spec invalid.
 	Warnings Errors

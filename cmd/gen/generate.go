@@ -35,6 +35,9 @@ func generate(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(files), c.String("out"))
+	if note := streamgen.DeployNote(files); note != "" {
+		fmt.Fprintf(c.App.Writer, "note: %s\n", note)
+	}
 	return nil
 }
 

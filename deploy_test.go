@@ -63,38 +63,81 @@ func TestDeployOutToMoto(t *testing.T) {
 	aws("s3api", "create-bucket", "--bucket", "code")
 	aws("s3", "cp", zipPath, "s3://code/streamer/handler.zip")
 
-	aws("cloudformation", "deploy", "--template-file", filepath.Join("out", "template.yaml"),
-		"--stack-name", "streamer", "--capabilities", "CAPABILITY_IAM",
-		"--parameter-overrides", "CodeBucket=code", "CodeKey=streamer/handler.zip")
-
-	var stacks struct {
-		Stacks []struct{ StackStatus, StackStatusReason string }
-	}
-	awsJSON(&stacks, "cloudformation", "describe-stacks", "--stack-name", "streamer")
-	if len(stacks.Stacks) != 1 || stacks.Stacks[0].StackStatus != "CREATE_COMPLETE" {
-		t.Fatalf("stack: %+v, want CREATE_COMPLETE", stacks.Stacks)
-	}
-
+	// Stacks of one spec side by side, as staging beside prod: the first
+	// sets API Gateway's logs role for the account (deployed with the
+	// README's recipe), the others find it set. Their exports must not
+	// collide: moto records exports, and refuses a repeated name, only for
+	// create-stack (its change sets, which deploy uses, drop the outputs).
+	logsRoleResources := map[string]bool{"StreamerApiGatewayLogsRole": true, "StreamerApiGatewayAccount": true}
 	var listed struct{ StackResourceSummaries []stackResource }
+	for _, st := range []struct {
+		name     string
+		logsRole string
+	}{{"streamer", "true"}, {"streamer-staging", "false"}, {"streamer-prod", "false"}} {
+		if st.name == "streamer" {
+			aws("cloudformation", "deploy", "--template-file", filepath.Join("out", "template.yaml"),
+				"--stack-name", st.name, "--capabilities", "CAPABILITY_IAM",
+				"--parameter-overrides", "CodeBucket=code", "CodeKey=streamer/handler.zip", "CreateApiGatewayLogsRole="+st.logsRole)
+		} else {
+			aws("cloudformation", "create-stack", "--template-body", "file://"+filepath.Join("out", "template.yaml"),
+				"--stack-name", st.name, "--capabilities", "CAPABILITY_IAM", "--parameters",
+				"ParameterKey=CodeBucket,ParameterValue=code", "ParameterKey=CodeKey,ParameterValue=streamer/handler.zip",
+				"ParameterKey=CreateApiGatewayLogsRole,ParameterValue="+st.logsRole)
+			aws("cloudformation", "wait", "stack-create-complete", "--stack-name", st.name)
+		}
+
+		var stacks struct {
+			Stacks []struct{ StackStatus, StackStatusReason string }
+		}
+		awsJSON(&stacks, "cloudformation", "describe-stacks", "--stack-name", st.name)
+		if len(stacks.Stacks) != 1 || stacks.Stacks[0].StackStatus != "CREATE_COMPLETE" {
+			t.Fatalf("stack %s: %+v, want CREATE_COMPLETE", st.name, stacks.Stacks)
+		}
+
+		listed.StackResourceSummaries = nil
+		awsJSON(&listed, "cloudformation", "list-stack-resources", "--stack-name", st.name)
+		created := map[string]string{}
+		for _, r := range listed.StackResourceSummaries {
+			if r.LogicalResourceId != "" {
+				created[r.LogicalResourceId] = r.ResourceStatus
+			}
+		}
+		var skipped []string
+		for id, typ := range templateResources(t, filepath.Join("out", "template.yaml")) {
+			switch status, ok := created[id]; {
+			case logsRoleResources[id] && st.logsRole == "false":
+				if ok {
+					t.Errorf("%s: %s created although the account has a logs role", st.name, id)
+				}
+			case ok && status == "CREATE_COMPLETE":
+			case !ok && motoUnmodelled[typ]:
+				skipped = append(skipped, id+" ("+typ+")")
+			default:
+				t.Errorf("%s: %s (%s): status %q in moto", st.name, id, typ, status)
+			}
+		}
+		sort.Strings(skipped)
+		t.Logf("%s: CREATE_COMPLETE with %d resources created; moto has no model for: %s", st.name, len(created), strings.Join(skipped, ", "))
+	}
+	var exports struct {
+		Exports []struct{ Name, ExportingStackId string }
+	}
+	awsJSON(&exports, "cloudformation", "list-exports")
+	names := map[string]bool{}
+	for _, e := range exports.Exports {
+		names[e.Name] = true
+	}
+	for _, stack := range []string{"streamer-staging", "streamer-prod"} {
+		for _, output := range []string{"ApiUrl", "TableName", "TableArn", "StreamArn", "HandlerName", "DeadLetterQueueUrl"} {
+			if !names[stack+"-"+output] {
+				t.Errorf("no export %s-%s: %+v", stack, output, exports.Exports)
+			}
+		}
+	}
+	// The checks below look at the first stack.
+	listed.StackResourceSummaries = nil
 	awsJSON(&listed, "cloudformation", "list-stack-resources", "--stack-name", "streamer")
-	created := map[string]string{}
-	for _, r := range listed.StackResourceSummaries {
-		if r.LogicalResourceId != "" {
-			created[r.LogicalResourceId] = r.ResourceStatus
-		}
-	}
-	var skipped []string
-	for id, typ := range templateResources(t, filepath.Join("out", "template.yaml")) {
-		switch status, ok := created[id]; {
-		case ok && status == "CREATE_COMPLETE":
-		case !ok && motoUnmodelled[typ]:
-			skipped = append(skipped, id+" ("+typ+")")
-		default:
-			t.Errorf("%s (%s): status %q in moto", id, typ, status)
-		}
-	}
-	sort.Strings(skipped)
-	t.Logf("CREATE_COMPLETE with %d resources created; moto has no model for: %s", len(created), strings.Join(skipped, ", "))
+	deployedID(t, listed.StackResourceSummaries, "StreamerApiGatewayLogsRole") // the first stack made the role
 
 	var table struct {
 		Table struct {

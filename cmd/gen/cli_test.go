@@ -46,6 +46,13 @@ func TestValidate(t *testing.T) {
 		t.Errorf("misspelt key: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}
 
+	// valid, but a setting that does nothing: said on stderr, exit 0
+	write(t, filepath.Join(dir, "old.yaml"), "version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {maxRecordAge: 172800}\n")
+	code, o, e = runIn(t, dir, "validate", "old.yaml")
+	if code != 0 || o != "old.yaml: ok\n" || !strings.HasPrefix(e, "old.yaml:5:24: stream.maxRecordAge: warning: 172800 seconds is more than the 86400 (24 hours)") {
+		t.Errorf("maxRecordAge over the stream's retention: exit %d\nstdout: %s\nstderr: %s", code, o, e)
+	}
+
 	code, _, e = runIn(t, dir, "validate", "bad.yaml", "missing.yaml")
 	if code != 1 || !strings.Contains(e, "missing.yaml: no such file") {
 		t.Errorf("missing file: exit %d\n%s", code, e)

@@ -308,3 +308,29 @@ func TestNamesVelocityOrJSONPathKnow(t *testing.T) {
 		t.Errorf("\n got %s\nwant %s", encode(got), encode(want))
 	}
 }
+
+// TestLoopsAreWhatSpecLimits: the request template loops (#foreach) over
+// exactly the types spec.Looped names, the ones whose maxItems the spec
+// caps at API Gateway's 1000 iterations.
+func TestLoopsAreWhatSpecLimits(t *testing.T) {
+	for _, typ := range []spec.Type{spec.String, spec.Number, spec.Integer, spec.Boolean, spec.List, spec.Object, spec.StringSet, spec.NumberSet} {
+		field := "{type: " + string(typ) + "}"
+		switch typ {
+		case spec.List:
+			field = "{type: list, items: {type: string}}"
+		case spec.Object:
+			field = "{type: object, fields: {a: {type: string}}}"
+		}
+		s, err := spec.Parse("s.yaml", []byte("version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  f: "+field+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := vtl.Request(s, "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loops := strings.Count(text, "#foreach"); (loops > 0) != spec.Looped(typ) {
+			t.Errorf("%s: %d #foreach in the template, spec.Looped is %v", typ, loops, spec.Looped(typ))
+		}
+	}
+}

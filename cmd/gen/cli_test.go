@@ -123,6 +123,9 @@ func TestGenerateSizes(t *testing.T) {
 	if code != 2 || !strings.HasPrefix(e, "big.yaml:4:1: fields: the request mapping template is ") || !strings.Contains(e, "maximum mapping template size, 300 KB") {
 		t.Errorf("spec over the mapping template limit: exit %d\n%s", code, e)
 	}
+	if code, o, e = runIn(t, dir, "validate", "big.yaml"); code != 2 || o != "" || !strings.HasPrefix(e, "big.yaml:4:1: fields: the request mapping template is ") {
+		t.Errorf("validate of a spec over the mapping template limit: exit %d\n%s%s", code, o, e)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "big")); !os.IsNotExist(err) {
 		t.Errorf("written although over a limit: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -20,6 +21,11 @@ var validateCommand = &cli.Command{
 		invalid, failed := false, false
 		for _, path := range c.Args().Slice() {
 			s, err := spec.ReadFile(path)
+			if err == nil {
+				// the limits AWS puts on the stack as a whole (sizes) show only
+				// once it is generated
+				_, err = streamgen.Generate(s)
+			}
 			var specErrs spec.Errors
 			switch {
 			case err == nil:

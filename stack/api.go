@@ -334,8 +334,8 @@ func (b *builder) accountLogsRole() {
 		// account, you must add a dependency on another API Gateway
 		// resource" (AWS::ApiGateway::Account, CloudFormation reference).
 		AWSCloudFormationDependsOn: []string{id.Api},
-		// Kept, like the role: the setting must outlive the stack (and
-		// CloudFormation's delete of it is no reset to rely on, aws-cdk#6194).
+		// Kept, like the role: the setting must outlive the stack, whatever
+		// a delete would do to it (today nothing: aws-cdk#6194).
 		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy("Retain"),
 		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy("Retain"),
 	})

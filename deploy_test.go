@@ -55,7 +55,38 @@ func TestDeployOutToMoto(t *testing.T) {
 	d.aws("s3api", "create-bucket", "--bucket", "code")
 	d.aws("s3", "cp", zipPath, "s3://code/streamer/handler.zip")
 
-	listed := d.deploy(filepath.Join("out", "template.yaml"), "streamer")
+	// Stacks of one spec side by side, as staging beside prod: the first
+	// sets API Gateway's logs role for the account (deployed with the
+	// README's recipe), the others find it set. Their exports must not
+	// collide: moto records exports, and refuses a repeated name, only for
+	// create-stack (its change sets, which deploy uses, drop the outputs).
+	out := filepath.Join("out", "template.yaml")
+	// as the recipe of out/README.md: true while the account has no role
+	if role := strings.TrimSpace(string(d.aws("apigateway", "get-account", "--query", "cloudwatchRoleArn", "--output", "text"))); role != "None" {
+		t.Fatalf("a fresh moto has the logs role %q", role)
+	}
+	listed := d.deploy(out, "streamer", "true", false)
+	deployedID(t, listed, "StreamerApiGatewayLogsRole") // the first stack made the role
+	for _, name := range []string{"streamer-staging", "streamer-prod"} {
+		d.deploy(out, name, "false", true)
+	}
+	var exports struct {
+		Exports []struct{ Name, ExportingStackId string }
+	}
+	d.json(&exports, "cloudformation", "list-exports")
+	names := map[string]bool{}
+	for _, e := range exports.Exports {
+		names[e.Name] = true
+	}
+	for _, stack := range []string{"streamer-staging", "streamer-prod"} {
+		for _, output := range []string{"ApiUrl", "TableName", "TableArn", "StreamArn", "HandlerName", "FailureBucketName"} {
+			if !names[stack+"-"+output] {
+				t.Errorf("no export %s-%s: %+v", stack, output, exports.Exports)
+			}
+		}
+	}
+
+	// The checks below look at the first stack.
 	var table struct {
 		Table struct {
 			KeySchema           []struct{ AttributeName, KeyType string }
@@ -126,7 +157,7 @@ func TestDeployOutToMoto(t *testing.T) {
 
 	// Every key of the additions: the environment, the alarms' topic and key
 	// (moto cannot create the alarms and subscriptions themselves).
-	listed = d.deploy(filepath.Join("testdata", "every-addition", "template.yaml"), "every-addition")
+	listed = d.deploy(filepath.Join("testdata", "every-addition", "template.yaml"), "every-addition", "false", false)
 	d.json(&fn, "lambda", "get-function-configuration", "--function-name", deployedID(t, listed, "EveryAdditionHandler"))
 	if got := fn.Environment.Variables["NOTIFY_URL"]; got != "https://hooks.example.com/orders" {
 		t.Errorf("NOTIFY_URL %q", got)
@@ -163,14 +194,26 @@ func (d *motoDeploy) json(v any, args ...string) {
 	}
 }
 
-// deploy deploys the template as stack name and checks that it completed
-// and that moto created every resource it models.
-func (d *motoDeploy) deploy(template, name string) []stackResource {
+// deploy deploys the template as stack name, with the parameter
+// CreateApiGatewayLogsRole=logsRole, by `aws cloudformation deploy` (the
+// README's recipe) or, with createStack, by create-stack. It checks that the
+// stack completed and that moto created every resource it models, but the
+// account's logs role and setting when logsRole is false.
+func (d *motoDeploy) deploy(template, name, logsRole string, createStack bool) []stackResource {
 	t := d.t
 	t.Helper()
-	d.aws("cloudformation", "deploy", "--template-file", motoCompatible(t, template),
-		"--stack-name", name, "--capabilities", "CAPABILITY_IAM",
-		"--parameter-overrides", "CodeBucket=code", "CodeKey=streamer/handler.zip")
+	compatible := motoCompatible(t, template)
+	if createStack {
+		d.aws("cloudformation", "create-stack", "--template-body", "file://"+compatible,
+			"--stack-name", name, "--capabilities", "CAPABILITY_IAM", "--parameters",
+			"ParameterKey=CodeBucket,ParameterValue=code", "ParameterKey=CodeKey,ParameterValue=streamer/handler.zip",
+			"ParameterKey=CreateApiGatewayLogsRole,ParameterValue="+logsRole)
+		d.aws("cloudformation", "wait", "stack-create-complete", "--stack-name", name)
+	} else {
+		d.aws("cloudformation", "deploy", "--template-file", compatible,
+			"--stack-name", name, "--capabilities", "CAPABILITY_IAM",
+			"--parameter-overrides", "CodeBucket=code", "CodeKey=streamer/handler.zip", "CreateApiGatewayLogsRole="+logsRole)
+	}
 	var stacks struct {
 		Stacks []struct{ StackStatus, StackStatusReason string }
 	}
@@ -188,12 +231,17 @@ func (d *motoDeploy) deploy(template, name string) []stackResource {
 	}
 	var skipped []string
 	for id, typ := range templateResources(t, template) {
+		isLogsRole := strings.HasSuffix(id, "ApiGatewayLogsRole") || typ == "AWS::ApiGateway::Account"
 		switch status, ok := created[id]; {
+		case isLogsRole && logsRole == "false":
+			if ok {
+				t.Errorf("%s: %s created although the account has a logs role", name, id)
+			}
 		case ok && status == "CREATE_COMPLETE":
 		case !ok && motoUnmodelled[typ]:
 			skipped = append(skipped, id+" ("+typ+")")
 		default:
-			t.Errorf("%s (%s): status %q in moto", id, typ, status)
+			t.Errorf("%s: %s (%s): status %q in moto", name, id, typ, status)
 		}
 	}
 	sort.Strings(skipped)

@@ -293,6 +293,14 @@ var badSpecs = []struct {
 	{"min gt max",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, a: {type: string, minLength: 3, maxLength: 2}, b: {type: number, minimum: 2, maximum: 1.5}, c: {type: list, items: {type: string}, minItems: 2, maxItems: 1}}\n",
 		"s.yaml:4:90: fields.a.maxLength: maxLength 2 is less than minLength 3\ns.yaml:4:133: fields.b.maximum: maximum 1.5 is less than minimum 2\ns.yaml:4:201: fields.c.maxItems: maxItems 1 is less than minItems 2"},
+	{"integer bound beyond int64",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, a: {type: integer, minimum: -9223372036854775809}, b: {type: integer, maximum: 9223372036854775808}}\n",
+		"s.yaml:4:75: fields.a.minimum: -9223372036854775809 does not fit a 64-bit integer (-9223372036854775808..9223372036854775807), the handler's int64\ns.yaml:4:126: fields.b.maximum: 9223372036854775808 does not fit a 64-bit integer (-9223372036854775808..9223372036854775807), the handler's int64"},
+	{"more items than a #foreach loops",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  l: {type: list, items: {type: integer}, maxItems: 1001}\n  n: {type: numberSet, minItems: 1001}\n  d: {type: list, items: {type: list, items: {type: string}, maxItems: 5000}}\n",
+		"s.yaml:6:53: fields.l.maxItems: maxItems 1001 is over 1000: API Gateway stops a mapping template's #foreach loop after 1000 iterations, so the request template would store a longer list cut short\n" +
+			"s.yaml:7:34: fields.n.minItems: minItems 1001 is over 1000: API Gateway stops a mapping template's #foreach loop after 1000 iterations, so the request template would store a longer numberSet cut short\n" +
+			"s.yaml:8:72: fields.d.items.maxItems: maxItems 5000 is over 1000: API Gateway stops a mapping template's #foreach loop after 1000 iterations, so the request template would store a longer list cut short"},
 	{"negative length",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, a: {type: string, minLength: -1}, b: {type: string, maxLength: 1.5}}\n",
 		"s.yaml:4:76: fields.a.minLength: must be 0 or more, not -1\ns.yaml:4:110: fields.b.maxLength: must be an integer, not a number"},

@@ -57,6 +57,7 @@ func Parse(file string, src []byte) (*Spec, error) {
 		return nil, p.sorted()
 	}
 	s.File = file
+	s.Warnings = p.warnings
 	return s, nil
 }
 
@@ -208,6 +209,7 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 	s.API = p.api(top["api"])
 	if e, ok := top["fields"]; ok {
 		s.Fields = p.fields(e.key, e.value, "fields", 1)
+		s.FieldsPos = Pos{Line: e.key.Line, Col: e.key.Column}
 	}
 	if e, ok := top["table"]; ok {
 		s.Table = p.table(e, s)
@@ -526,10 +528,19 @@ func (p *parser) stream(e entry) Stream {
 			} else {
 				s.MaxRecordAge = v
 			}
+			if v > streamRetention {
+				p.warnf(e.value, path+".maxRecordAge", "%d seconds is more than the %d (24 hours) a DynamoDB stream keeps a record, so records expire before this age and it never applies; use -1 or at most %d",
+					v, streamRetention, streamRetention)
+			}
 		}
 	}
 	return s
 }
+
+// streamRetention is how long a DynamoDB stream keeps a record: "All data
+// in DynamoDB Streams is subject to a 24-hour lifetime"
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html).
+const streamRetention = 24 * 60 * 60
 
 // events reads the stream event names, returned in the order INSERT, MODIFY, REMOVE.
 func (p *parser) events(n *yaml.Node) ([]string, bool) {

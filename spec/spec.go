@@ -14,6 +14,12 @@ type Spec struct {
 	Stream  Stream
 	Tracing bool    // X-Ray on the API stage and the handler
 	Alarms  *Alarms // nil: no alarms
+
+	FieldsPos Pos // where the fields key is, for limits the fields as a whole break
+
+	// Warnings are settings the contract allows that do nothing, in file
+	// order; they do not make the spec invalid.
+	Warnings Errors
 }
 
 // Alarms is the spec's alarms block: CloudWatch alarms notify an SNS topic.

@@ -37,11 +37,14 @@ func (b *builder) handler() error {
 			Actions:   []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"},
 			Resources: []string{cloudformation.GetAtt(id.Table, "StreamArn")},
 		},
-		// Lambda checks ListStreams when it creates the mapping; it
-		// can only be scoped to the table's streams.
+		// Lambda calls ListStreams for the mapping. It has no
+		// resource-level permissions (its Resource types are empty in
+		// "Actions, resources, and condition keys for Amazon
+		// DynamoDB"), so an ARN grants nothing: "*", as AWS's managed
+		// AWSLambdaDynamoDBExecutionRole has it.
 		{
 			Actions:   []string{"dynamodb:ListStreams"},
-			Resources: []string{cloudformation.Sub("${" + id.Table + ".Arn}/stream/*")},
+			Resources: []string{"*"},
 		},
 		{
 			Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},

@@ -15,6 +15,7 @@ type ids struct {
 
 	Table, Api, Model, Validator, PostMethod, OptionsMethod, IntegrationRole string
 	Stage, AccessLogs, Account, AccountRole                                  string
+	CreateLogsRole, CreatesLogsRole                                          string // parameter, condition
 	UsagePlan, ApiKey, UsagePlanKey                                          string
 	Function, FunctionRole, FunctionLogs, DeadLetterQueue, StreamMapping     string
 	FailureBucket, FailureBucketPolicy                                       string
@@ -50,6 +51,8 @@ func newIDs(name string) ids {
 		AlarmKey:            p + "AlarmKey",
 		AlarmTopic:          p + "AlarmTopic",
 		CodeBucket:          "CodeBucket",
+		CreateLogsRole:      "CreateApiGatewayLogsRole",
+		CreatesLogsRole:     "CreatesApiGatewayLogsRole",
 		CodeKey:             "CodeKey",
 	}
 }

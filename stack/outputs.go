@@ -6,15 +6,18 @@ import (
 	"github.com/streamgen/streamgen/spec"
 )
 
-// outputs are what a user needs after deploying; exports are prefixed by the
-// spec name.
+// outputs are what a user needs after deploying. Export names must be unique
+// in an account and region ("For each AWS account, Export names must be
+// unique within a region", CloudFormation's cross-stack references), so they
+// start with the stack's name: two stacks of one spec (staging and prod) can
+// share a region.
 func (b *builder) outputs() {
 	s, id := b.s, b.id
 	out := func(name, description, value string) {
 		b.t.Outputs[name] = cloudformation.Output{
 			Value:       value,
 			Description: cloudformation.String(description),
-			Export:      &cloudformation.Export{Name: s.Name + "-" + name},
+			Export:      &cloudformation.Export{Name: cloudformation.Sub("${AWS::StackName}-" + name)},
 		}
 	}
 	out("ApiUrl", "POST the JSON body here",

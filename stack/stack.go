@@ -87,7 +87,7 @@ func Template(s *spec.Spec, m Mapping) (*cloudformation.Template, error) {
 	b.alarms()
 	b.outputs()
 	// NewTemplate adds empty sections that only clutter the output.
-	b.t.Metadata, b.t.Mappings, b.t.Conditions, b.t.Globals = nil, nil, nil, nil
+	b.t.Metadata, b.t.Mappings, b.t.Globals = nil, nil, nil
 	return b.t, nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,6 +46,13 @@ func TestValidate(t *testing.T) {
 		t.Errorf("misspelt key: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}
 
+	// valid, but a setting that does nothing: said on stderr, exit 0
+	write(t, filepath.Join(dir, "old.yaml"), "version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {maxRecordAge: 172800}\n")
+	code, o, e = runIn(t, dir, "validate", "old.yaml")
+	if code != 0 || o != "old.yaml: ok\n" || !strings.HasPrefix(e, "old.yaml:5:24: stream.maxRecordAge: warning: 172800 seconds is more than the 86400 (24 hours)") {
+		t.Errorf("maxRecordAge over the stream's retention: exit %d\nstdout: %s\nstderr: %s", code, o, e)
+	}
+
 	code, _, e = runIn(t, dir, "validate", "bad.yaml", "missing.yaml")
 	if code != 1 || !strings.Contains(e, "missing.yaml: no such file") {
 		t.Errorf("missing file: exit %d\n%s", code, e)
@@ -71,7 +79,7 @@ func TestGenerate(t *testing.T) {
 
 	write(t, filepath.Join(dir, "streamer.yaml"), string(src))
 	code, o, e := runIn(t, dir, "-spec", "streamer.yaml")
-	if code != 0 || e != "" {
+	if code != 0 || e != "" || strings.Contains(o, "note:") {
 		t.Fatalf("good spec: exit %d\n%s%s", code, o, e)
 	}
 	for _, name := range []string{"template.yaml", "model.json", "request.vtl", "handler/main.go"} {
@@ -87,6 +95,39 @@ func TestGenerate(t *testing.T) {
 		if code, _, e = runIn(t, dir, args...); code != 2 || e == "" {
 			t.Errorf("gen %v: exit %d\n%s", args, code, e)
 		}
+	}
+}
+
+// TestGenerateSizes: a template over 51,200 bytes is written, and gen says
+// to deploy it from S3; a spec whose request template API Gateway would
+// refuse is a spec error (exit 2) that writes nothing.
+func TestGenerateSizes(t *testing.T) {
+	wide, err := os.ReadFile("../../testdata/wide-200/spec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "wide.yaml"), string(wide))
+	code, o, e := runIn(t, dir, "-spec", "wide.yaml", "-out", "wide")
+	if code != 0 || !strings.Contains(o, "\nnote: template.yaml is ") || !strings.Contains(o, "deploy it with aws cloudformation deploy --s3-bucket BUCKET") {
+		t.Errorf("wide spec: exit %d\n%s%s", code, o, e)
+	}
+
+	var big strings.Builder
+	big.WriteString("version: 1\nname: big\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n")
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&big, "  f%d: {type: list, items: {type: string}, maxItems: 5}\n", i)
+	}
+	write(t, filepath.Join(dir, "big.yaml"), big.String())
+	code, _, e = runIn(t, dir, "-spec", "big.yaml", "-out", "big")
+	if code != 2 || !strings.HasPrefix(e, "big.yaml:4:1: fields: the request mapping template is ") || !strings.Contains(e, "maximum mapping template size, 300 KB") {
+		t.Errorf("spec over the mapping template limit: exit %d\n%s", code, e)
+	}
+	if code, o, e = runIn(t, dir, "validate", "big.yaml"); code != 2 || o != "" || !strings.HasPrefix(e, "big.yaml:4:1: fields: the request mapping template is ") {
+		t.Errorf("validate of a spec over the mapping template limit: exit %d\n%s%s", code, o, e)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "big")); !os.IsNotExist(err) {
+		t.Errorf("written although over a limit: %v", err)
 	}
 }
 

@@ -35,6 +35,9 @@ func generate(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(files), c.String("out"))
+	if note := streamgen.DeployNote(files); note != "" {
+		fmt.Fprintf(c.App.Writer, "note: %s\n", note)
+	}
 	return nil
 }
 
@@ -49,6 +52,9 @@ func specFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
 	s, err := spec.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(s.Warnings) > 0 {
+		fmt.Fprintln(c.App.ErrWriter, s.Warnings)
 	}
 	files, err := streamgen.Generate(s)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/gocode"
 	"github.com/streamgen/streamgen/internal/oracle"
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/velocity"
@@ -87,10 +88,16 @@ func TestEndToEnd(t *testing.T) {
 			case f.Path == "template.yaml":
 				writeE2EFile(t, filepath.Join(dir, "template.yaml"), f.Data)
 				writeE2EFile(t, filepath.Join(dir, "deploy.yaml"), withoutStreamMapping(t, f.Data))
-			case strings.HasPrefix(f.Path, "handler/"):
-				writeE2EFile(t, filepath.Join(dir, strings.TrimPrefix(f.Path, "handler/")), f.Data)
+			case f.Path == "handler/main.go":
+				writeE2EFile(t, filepath.Join(dir, "main.go"), f.Data)
 			}
 		}
+		// The item code as generated, but for the decode module's runtime.
+		item, err := gocode.Item(s, "main", testenv.RuntimeImport, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeE2EFile(t, filepath.Join(dir, "item_gen.go"), item)
 		writeE2EFile(t, filepath.Join(dir, "decode_test.go"), []byte(decodeDriver))
 
 		stackName := "e2e-" + name
@@ -696,8 +703,8 @@ func writeE2EFile(t *testing.T, path string, data []byte) {
 	}
 }
 
-// newDecodeModule is a module beside the repository (replace directive) for
-// the generated handlers, so that they compile as the user's would.
+// newDecodeModule is one module for the generated handlers of every case,
+// with the runtime copy each handler's own module holds.
 func newDecodeModule(t *testing.T) string {
 	t.Helper()
 	root, err := os.Getwd()
@@ -728,7 +735,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/streamgen/streamgen/handler"
+	"example.com/user/internal/handler"
 )
 
 func TestDecodeStream(t *testing.T) {

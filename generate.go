@@ -2,6 +2,7 @@ package streamgen
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"path"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"text/template"
 
 	"github.com/streamgen/streamgen/gocode"
+	"github.com/streamgen/streamgen/internal/version"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/stack"
@@ -28,7 +30,14 @@ func Generate(s *spec.Spec) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	readme, err := readme(s)
+	var model bytes.Buffer
+	if err := json.Compact(&model, []byte(m.Model)); err != nil {
+		return nil, fmt.Errorf("model.json: %w", err)
+	}
+	if err := checkLimits(s, len(m.RequestTemplate), model.Len(), len(tmpl)); err != nil {
+		return nil, err
+	}
+	readme, err := readme(s, len(tmpl) > MaxInlineTemplate)
 	if err != nil {
 		return nil, err
 	}
@@ -47,19 +56,78 @@ func Generate(s *spec.Spec) ([]File, error) {
 	return files, nil
 }
 
+// Sizes AWS limits what the stack inlines to. KB is read as 1,000 bytes,
+// the stricter reading of AWS's tables.
+const (
+	// "Maximum mapping template size: 300 KB" and "Model size per API:
+	// 400 KB", not adjustable (API Gateway, "Quotas for configuring and
+	// running a REST API"). The model counts as inlined: compact JSON.
+	maxMappingTemplate = 300_000
+	maxModel           = 400_000
+	// "Template body size in an Amazon S3 object: 1 MB" (CloudFormation
+	// quotas); CloudFormation refuses more with "Template may not exceed
+	// 1000000 bytes in size".
+	maxTemplate = 1_000_000
+	// MaxInlineTemplate is "Template body size in a request: 51,200
+	// bytes": a larger template deploys from S3 (aws cloudformation deploy
+	// --s3-bucket), which the generated README then says.
+	MaxInlineTemplate = 51_200
+)
+
+// checkLimits refuses a spec whose stack AWS would refuse: a spec error at
+// its fields, which make the texts this large.
+func checkLimits(s *spec.Spec, requestBytes, modelBytes, templateBytes int) error {
+	var errs spec.Errors
+	add := func(format string, args ...any) {
+		errs = append(errs, &spec.Error{File: s.File, Pos: s.FieldsPos, Path: "fields", Msg: fmt.Sprintf(format, args...)})
+	}
+	if requestBytes > maxMappingTemplate {
+		add("the request mapping template is %d bytes, over API Gateway's %d (maximum mapping template size, 300 KB): use fewer fields", requestBytes, maxMappingTemplate)
+	}
+	if modelBytes > maxModel {
+		add("the body model is %d bytes, over API Gateway's %d (model size per API, 400 KB): use fewer fields, enum values or shorter patterns", modelBytes, maxModel)
+	}
+	if templateBytes > maxTemplate {
+		add("template.yaml is %d bytes, over CloudFormation's %d (template body size in an Amazon S3 object, 1 MB): use fewer fields", templateBytes, maxTemplate)
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// DeployNote is what to tell the user about deploying files, or "": a
+// template over 51,200 bytes deploys only from an S3 bucket.
+func DeployNote(files []File) string {
+	for _, f := range files {
+		if f.Path == "template.yaml" && len(f.Data) > MaxInlineTemplate {
+			return fmt.Sprintf("template.yaml is %d bytes, more than the %d CloudFormation takes inline: deploy it with aws cloudformation deploy --s3-bucket BUCKET (README.md there shows how)", len(f.Data), MaxInlineTemplate)
+		}
+	}
+	return ""
+}
+
 var readmeTemplate = template.Must(template.ParseFS(templates.FS, "readme.md.tmpl"))
 
 type readmeData struct {
 	Name, SpecFile, Path, Stage, View, Auth string
+	Version, Module                         string // the generator's; the handler's module path
 	Events                                  string
 	Example                                 string // a body that passes the model, quoted for a shell's '...'
 	Reject, Retain                          bool
+	ToS3, Permissions, Alarms               bool
+	Retention, IteratorAge                  int
+	LogLevel                                string
+	Emails                                  string // the alarm addresses, for a sentence
+	TemplateInS3                            bool   // over 51,200 bytes: deployed from the code bucket
 }
 
-func readme(s *spec.Spec) ([]byte, error) {
+func readme(s *spec.Spec, templateInS3 bool) ([]byte, error) {
 	events := s.Stream.Events
 	data := readmeData{
 		Name:     s.Name,
+		Version:  version.Generator(),
+		Module:   gocode.ModulePath(s),
 		SpecFile: path.Base(strings.ReplaceAll(s.File, `\`, "/")),
 		Path:     s.API.Path,
 		Stage:    s.API.Stage,
@@ -69,6 +137,17 @@ func readme(s *spec.Spec) ([]byte, error) {
 		Example:  strings.ReplaceAll(string(exampleBody(s.Fields)), "'", `'\''`),
 		Reject:   s.Table.OnDuplicate == spec.Reject,
 		Retain:   s.Table.Retain,
+
+		ToS3:        s.Stream.OnFailure == spec.FailToS3,
+		Permissions: len(s.Stream.Permissions) > 0,
+		Retention:   s.Stream.FailureRetention,
+		LogLevel:    s.Stream.LogLevel,
+
+		TemplateInS3: templateInS3,
+	}
+	if a := s.Alarms; a != nil {
+		data.Alarms, data.IteratorAge = true, a.IteratorAge
+		data.Emails = strings.Join(a.Email, ", ")
 	}
 	var buf bytes.Buffer
 	if err := readmeTemplate.Execute(&buf, data); err != nil {
@@ -101,7 +180,8 @@ func mappingOf(s *spec.Spec) (stack.Mapping, error) {
 	return m, nil
 }
 
-// handlerFiles is the stream handler's Go code (package gocode).
+// handlerFiles is the stream handler's module: its Go code (package gocode),
+// go.mod, go.sum and the runtime's copy.
 func handlerFiles(s *spec.Spec) ([]File, error) {
 	files, err := gocode.Generate(s)
 	if err != nil {
@@ -111,5 +191,9 @@ func handlerFiles(s *spec.Spec) ([]File, error) {
 	for i, f := range files {
 		out[i] = File{Path: f.Path, Data: f.Data, UserOwned: f.UserOwned}
 	}
-	return out, nil
+	mod, err := handlerModuleFiles(s)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, mod...), nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/gocode"
 	"github.com/streamgen/streamgen/internal/golden"
 	"github.com/streamgen/streamgen/output"
 	"github.com/streamgen/streamgen/spec"
@@ -20,12 +21,17 @@ import (
 var update = golden.Update
 
 // maxTemplateBytes is the largest template `aws cloudformation deploy`
-// takes inline, without an S3 bucket.
+// takes inline, without an S3 bucket ("Template body size in a request",
+// CloudFormation quotas).
 const maxTemplateBytes = 51200
 
+// runtimeCopyDir is where the output holds the handler runtime's copy.
+const runtimeCopyDir = "handler/" + gocode.RuntimeDir + "/"
+
 // TestGolden generates every case of testdata/: a folder with spec.yaml and
-// the files it must generate, or error.txt with the exact error for a spec
-// that must be rejected. Adding a case is adding a folder; -update rewrites.
+// the files it must generate (but the runtime's copy), or error.txt with the
+// exact error for a spec that must be rejected. Adding a case is adding a
+// folder; -update rewrites.
 func TestGolden(t *testing.T) {
 	if *update {
 		writeFile(t, filepath.Join("testdata", wideCase, "spec.yaml"), wideSpec(200))
@@ -56,6 +62,9 @@ func TestGolden(t *testing.T) {
 			}
 			var names []string
 			for _, f := range files {
+				if strings.HasPrefix(f.Path, runtimeCopyDir) {
+					continue // the same for every spec: out/ holds it, TestRuntimeCopy checks it
+				}
 				compare(t, filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data)
 				names = append(names, f.Path)
 			}
@@ -64,8 +73,8 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestWideSpec keeps the 200-field case what wideSpec writes, and its
-// template small enough to deploy without an S3 bucket.
+// TestWideSpec keeps the 200-field case what wideSpec writes, with a deploy
+// recipe that fits its template's size.
 func TestWideSpec(t *testing.T) {
 	dir := filepath.Join("testdata", wideCase)
 	got, err := os.ReadFile(filepath.Join(dir, "spec.yaml"))
@@ -87,15 +96,47 @@ func TestWideSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	tmpl := fileNamed(t, files, "template.yaml")
-	if len(tmpl.Data) >= maxTemplateBytes {
-		t.Errorf("template.yaml of 200 fields is %d bytes, want < %d", len(tmpl.Data), maxTemplateBytes)
-	}
 	t.Logf("template.yaml of 200 fields: %d bytes", len(tmpl.Data))
+	checkDeployRecipe(t, files)
+}
+
+// checkDeployRecipe: a template CloudFormation takes inline deploys as it
+// is; a larger one only from S3, which the README's recipe and gen's note
+// then say (--s3-bucket).
+func checkDeployRecipe(t *testing.T, files []streamgen.File) {
+	t.Helper()
+	tmpl, readme := fileNamed(t, files, "template.yaml"), fileNamed(t, files, "README.md")
+	inS3 := len(tmpl.Data) > maxTemplateBytes
+	if got := strings.Contains(string(readme.Data), "  --s3-bucket BUCKET \\\n"); got != inS3 {
+		t.Errorf("template of %d bytes: README deploys with --s3-bucket: %v", len(tmpl.Data), got)
+	}
+	if note := streamgen.DeployNote(files); (note != "") != inS3 || inS3 && !strings.Contains(note, "--s3-bucket") {
+		t.Errorf("template of %d bytes: gen's note %q", len(tmpl.Data), note)
+	}
 }
 
 // TestOutIsCurrent fails when out/ is not what `gen -spec streamer.yaml`
 // writes now; -update regenerates it.
 func TestOutIsCurrent(t *testing.T) {
+	_, files := seedFiles(t)
+	if *update {
+		if err := output.Write("out", files, output.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkDeployRecipe(t, files)
+	stale, err := output.Check("out", files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stale {
+		t.Errorf("out/%s (run go run ./cmd/gen -spec streamer.yaml)", st)
+	}
+}
+
+// seedFiles generates from streamer.yaml, the seed, as `gen` does.
+func seedFiles(t *testing.T) (*spec.Spec, []streamgen.File) {
+	t.Helper()
 	src, err := os.ReadFile("streamer.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -108,18 +149,7 @@ func TestOutIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := output.Write("out", files, output.Options{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	stale, err := output.Check("out", files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, st := range stale {
-		t.Errorf("out/%s (run go run ./cmd/gen -spec streamer.yaml)", st)
-	}
+	return s, files
 }
 
 // TestGenerateIsDeterministic generates every good case twice.

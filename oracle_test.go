@@ -362,6 +362,7 @@ func TestOracleResponses(t *testing.T) {
 				"ProvisionedThroughputExceededException":   "429",
 				"ThrottlingException":                      "429",
 				"RequestLimitExceeded":                     "429",
+				"TransactionConflictException":             "429",
 				"ResourceNotFoundException":                "500",
 				"AccessDeniedException":                    "500",
 				"UnrecognizedClientException":              "500",
@@ -381,7 +382,7 @@ func TestOracleResponses(t *testing.T) {
 				}
 			}
 			res = render(t, renderer, byStatus["500"].Template, `{"__type":"InternalServerError","message":"`+secret+`"}`, ctx)
-			if !jsonEqual(res.Output, string(mapping.ErrorAnswer(mapping.MessageInternal))) {
+			if !jsonEqual(res.Output, string(mapping.ErrorAnswer(mapping.MessageUncertain))) {
 				t.Errorf("5xx answer: %s", res.Output)
 			}
 		})

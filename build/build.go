@@ -1,8 +1,9 @@
-// Package build compiles a generated stream handler (DIR/handler) into the
-// zip Lambda runs: a static linux/arm64 binary named bootstrap, for the
-// provided.al2023 runtime. The zip's bytes depend only on the source and the
-// Go toolchain, and its name holds their hash, so a new CodeKey is exactly
-// new code and CloudFormation updates the function then and only then.
+// Package build compiles a generated stream handler (DIR/handler, a Go
+// module of its own) into the zip Lambda runs: a static linux/arm64 binary
+// named bootstrap, for the provided.al2023 runtime. The zip's bytes depend
+// only on the source and the Go toolchain, and its name holds their hash, so
+// a new CodeKey is exactly new code and CloudFormation updates the function
+// then and only then.
 package build
 
 import (
@@ -19,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/internal/lockdir"
 )
 
@@ -42,7 +44,8 @@ var flags = []string{"-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-
 var zipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Lambda builds DIR/handler for linux/arm64 and writes the zip into
-// DIR/build, removing the zips of earlier builds there.
+// DIR/build. Earlier zips stay: rolling back deploys an earlier CodeKey,
+// whose zip may be needed again (RemoveOthers deletes them when asked).
 func Lambda(ctx context.Context, dir string) (*Result, error) {
 	// Temp also deletes the folders of builds that were killed.
 	tmp, removeTmp, err := lockdir.Temp("streamgen-build-")
@@ -51,7 +54,7 @@ func Lambda(ctx context.Context, dir string) (*Result, error) {
 	}
 	defer removeTmp()
 	bin := filepath.Join(tmp, "bootstrap")
-	if err := Binary(ctx, filepath.Join(dir, "handler"), "linux", "arm64", bin); err != nil {
+	if err := handler(ctx, dir, "linux", "arm64", bin); err != nil {
 		return nil, err
 	}
 	exe, err := os.ReadFile(bin)
@@ -78,42 +81,66 @@ func Lambda(ctx context.Context, dir string) (*Result, error) {
 // Host builds DIR/handler for the machine it runs on, with the flags of a
 // Lambda build, into the executable out (to run the real handler locally).
 func Host(ctx context.Context, dir, out string) error {
-	return Binary(ctx, filepath.Join(dir, "handler"), runtime.GOOS, runtime.GOARCH, out)
+	return handler(ctx, dir, runtime.GOOS, runtime.GOARCH, out)
+}
+
+// handler builds DIR/handler, the handler's own module, after checking that
+// it is one gen can build.
+func handler(ctx context.Context, dir, goos, goarch, out string) error {
+	pkgDir := filepath.Join(dir, "handler")
+	if info, err := os.Stat(pkgDir); err != nil || !info.IsDir() {
+		return fmt.Errorf("%s is not a folder: generate the stack first (gen -spec FILE -out %s)", pkgDir, dir)
+	}
+	if err := streamgen.CheckHandlerRequirements(dir); err != nil {
+		return err
+	}
+	return Binary(ctx, pkgDir, goos, goarch, out)
 }
 
 // Binary builds the main package in pkgDir for goos/goarch into out, with
-// cgo off and the flags of a Lambda build.
+// cgo off and the flags of a Lambda build. A go.work around pkgDir is
+// ignored (GOWORK=off): the handler's own go.mod alone says what goes in.
 func Binary(ctx context.Context, pkgDir, goos, goarch, out string) error {
 	abs, err := filepath.Abs(out)
 	if err != nil {
 		return err
 	}
+	if _, err := exec.LookPath("go"); err != nil {
+		return fmt.Errorf("building %s needs Go, and go is not on PATH: install it (https://go.dev/dl/)", pkgDir)
+	}
 	args := append([]string{"build"}, flags...)
 	args = append(args, "-o", abs, ".")
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = pkgDir
-	cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0")
+	cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0", "GOWORK=off")
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Run(); err != nil {
-		if !inModule(ctx, pkgDir) {
-			return fmt.Errorf("go build %s: not inside a Go module; the handler imports %s, so generate into a module that requires it (go mod init NAME && go get %s)", pkgDir, runtimeModule+"/handler", runtimeModule)
-		}
-		return fmt.Errorf("go build %s (%s/%s): %w\n%s", pkgDir, goos, goarch, err, strings.TrimSpace(stderr.String()))
+		// go's own message names the fix (go get, go mod tidy, a line of
+		// code), to be run in pkgDir.
+		return fmt.Errorf("go build in %s (%s/%s): %w\n%s", pkgDir, goos, goarch, err, strings.TrimSpace(stderr.String()))
 	}
 	return nil
 }
 
-// runtimeModule is the module of the runtime library every handler imports.
-const runtimeModule = "github.com/streamgen/streamgen"
-
-// inModule reports whether go sees dir as part of a module.
-func inModule(ctx context.Context, dir string) bool {
-	cmd := exec.CommandContext(ctx, "go", "env", "GOMOD")
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	gomod := strings.TrimSpace(string(out))
-	return err == nil && gomod != "" && gomod != os.DevNull
+// RemoveOthers deletes the handler-*.zip files of DIR/build but keep, and
+// returns their paths.
+func RemoveOthers(dir, keep string) ([]string, error) {
+	zips, err := filepath.Glob(filepath.Join(dir, Dir, "handler-*.zip"))
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, f := range zips {
+		if filepath.Base(f) == keep {
+			continue
+		}
+		if err := os.Remove(f); err != nil {
+			return removed, err
+		}
+		removed = append(removed, f)
+	}
+	return removed, nil
 }
 
 // Zip returns a zip holding exe as bootstrap, executable, with fixed times.
@@ -135,8 +162,7 @@ func Zip(exe []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// writeZip writes the zip atomically (a reader never sees half a zip), then
-// removes the other handler-*.zip files of dir.
+// writeZip writes the zip atomically: a reader never sees half a zip.
 func writeZip(dir, name string, data []byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -156,19 +182,5 @@ func writeZip(dir, name string, data []byte) error {
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		return err
-	}
-	old, err := filepath.Glob(filepath.Join(dir, "handler-*.zip"))
-	if err != nil {
-		return err
-	}
-	for _, f := range old {
-		if filepath.Base(f) != name {
-			if err := os.Remove(f); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return os.Rename(tmp.Name(), filepath.Join(dir, name))
 }

@@ -12,21 +12,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamgen/streamgen/gocode"
-	"github.com/streamgen/streamgen/internal/testenv"
+	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/spec"
 )
 
-// outDir writes the seed's generated handler into DIR/handler of a fresh
-// module that uses this repository, and returns DIR.
+// outDir writes the seed's generated handler module into DIR/handler of a
+// temporary folder outside any module, as gen does, and returns DIR. Builds
+// in it are offline: the module cache holds aws-lambda-go, since this
+// repository's build needed it.
 func outDir(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod := testenv.UserModule(t, root)
-	src, err := os.ReadFile(filepath.Join(root, "streamer.yaml"))
+	src, err := os.ReadFile(filepath.Join("..", "streamer.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,15 +30,17 @@ func outDir(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := gocode.Generate(s)
+	files, err := streamgen.Generate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(mod, "out")
+	dir := filepath.Join(t.TempDir(), "out")
 	for _, f := range files {
-		write(t, filepath.Join(dir, f.Path), f.Data)
+		if strings.HasPrefix(f.Path, "handler/") {
+			write(t, filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data)
+		}
 	}
-	t.Setenv("GOFLAGS", "-mod=mod")
+	t.Setenv("GOFLAGS", "-mod=readonly")
 	t.Setenv("GOPROXY", "off")
 	return dir
 }
@@ -91,7 +89,8 @@ func TestLambdaBuildIsDeterministic(t *testing.T) {
 		t.Fatalf("two builds of the same source differ: %s and %s", first.CodeKey, second.CodeKey)
 	}
 
-	// Changed source: a new key, and the old zip is gone.
+	// Changed source: a new key, and the old zip stays (a rollback needs it)
+	// until RemoveOthers.
 	mainGo := filepath.Join(dir, "handler", "main.go")
 	src, err := os.ReadFile(mainGo)
 	if err != nil {
@@ -106,8 +105,16 @@ func TestLambdaBuildIsDeterministic(t *testing.T) {
 		t.Fatalf("changed source kept the key %s", first.CodeKey)
 	}
 	zips, _ := filepath.Glob(filepath.Join(dir, Dir, "*"))
-	if len(zips) != 1 || filepath.Base(zips[0]) != third.CodeKey {
-		t.Fatalf("build folder holds %v, want only %s", zips, third.CodeKey)
+	if len(zips) != 2 {
+		t.Fatalf("build folder holds %v, want %s and %s", zips, first.CodeKey, third.CodeKey)
+	}
+	removed, err := RemoveOthers(dir, third.CodeKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zips, _ = filepath.Glob(filepath.Join(dir, Dir, "*"))
+	if len(removed) != 1 || removed[0] != first.Zip || len(zips) != 1 || zips[0] != third.Zip {
+		t.Fatalf("RemoveOthers removed %v and left %v, want only %s left", removed, zips, third.Zip)
 	}
 }
 
@@ -172,12 +179,18 @@ func TestBuildErrorNamesTheProblem(t *testing.T) {
 	}
 }
 
-func TestBuildOutsideAModuleSaysSo(t *testing.T) {
+// TestBuildErrorsNameTheFix: building what is not a generated handler
+// module says what to run.
+func TestBuildErrorsNameTheFix(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "handler", "main.go"), []byte("package main\n\nimport _ \"github.com/streamgen/streamgen/handler\"\n\nfunc main() {}\n"))
-	t.Setenv("GOFLAGS", "")
 	_, err := Lambda(context.Background(), dir)
-	if err == nil || !strings.Contains(err.Error(), "not inside a Go module") {
-		t.Fatalf("error %v, want it to say the handler is not inside a Go module", err)
+	if err == nil || !strings.Contains(err.Error(), "generate the stack first (gen -spec FILE -out "+dir+")") {
+		t.Fatalf("no handler: error %v, want the advice to generate", err)
+	}
+	// An output of a gen from before the handler was a module.
+	write(t, filepath.Join(dir, "handler", "main.go"), []byte("package main\n\nimport _ \"github.com/streamgen/streamgen/handler\"\n\nfunc main() {}\n"))
+	_, err = Lambda(context.Background(), dir)
+	if err == nil || !strings.Contains(err.Error(), "run gen -spec FILE -out "+dir+" again") {
+		t.Fatalf("no go.mod: error %v, want the advice to regenerate", err)
 	}
 }

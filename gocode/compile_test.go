@@ -40,7 +40,7 @@ func testCases(t *testing.T) map[string]*spec.Spec {
 }
 
 // TestGeneratedHandlersWork writes each case's handler, sample records and
-// a test harness into one module that uses this repository, then runs
+// a test harness into one module that holds the runtime, then runs
 // go vet and go test there: the generated code compiles, and decodes every
 // record shape, failure reporting, panic recovery and the deadline work
 // with it.
@@ -67,6 +67,12 @@ func TestGeneratedHandlersWork(t *testing.T) {
 		for _, f := range files {
 			write(t, filepath.Join(dir, strings.TrimPrefix(f.Path, "handler/")), f.Data)
 		}
+		// The module's runtime, not the one of each handler's own module.
+		item, err := Item(s, "main", testenv.RuntimeImport, true)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		write(t, filepath.Join(dir, "item_gen.go"), item)
 		records, err := json.Marshal(sampleRecords(s, 9))
 		if err != nil {
 			t.Fatal(err)

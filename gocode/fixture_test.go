@@ -13,12 +13,16 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the handler's benchmark fixtures")
 
+// repoRuntime is package handler in this repository, which the benchmark
+// fixtures (in its internal/) use.
+const repoRuntime = "github.com/streamgen/streamgen/handler"
+
 // TestBenchmarkFixtures keeps ../handler/internal/fixture up to date: the
 // generated decoders of the seed and of a wide nested item, and a 100-record
 // batch of each, which the handler's benchmarks decode. -update rewrites them.
 func TestBenchmarkFixtures(t *testing.T) {
 	for name, s := range map[string]*spec.Spec{"seed": seedSpec(), "wide": wideSpec()} {
-		src, err := Item(s, name, false)
+		src, err := Item(s, name, repoRuntime, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,9 @@
 // Package gocode generates the Go code of a spec's stream handler: the item's
 // types and their decoders (handler/item_gen.go, regenerated every time) and
 // the user's process function (handler/main.go, written only when absent).
-// The generated code runs on the runtime library in package handler.
+// The generated code runs on the runtime library in package handler, of
+// which gen writes a copy into the handler's own module (RuntimeDir), so the
+// handler builds wherever its folder is.
 //
 // gocode returns its own File type rather than streamgen.File because the
 // root package streamgen imports gocode; streamgen.Generate converts them.
@@ -26,9 +28,20 @@ type File struct {
 
 var tmpl = template.Must(template.ParseFS(templates.FS, "item_gen.go.tmpl", "handler_main.go.tmpl"))
 
+// RuntimeDir is where in the handler's module the copy of the runtime
+// library (package handler) goes; being internal, it is the handler's alone.
+const RuntimeDir = "internal/handler"
+
+// ModulePath is the module path of s's handler (handler/go.mod), from the
+// stack's name so that the handlers of two stacks can share a go.work.
+func ModulePath(s *spec.Spec) string { return s.Name + "-handler" }
+
+// RuntimeImport is the import path of the runtime copy in s's handler.
+func RuntimeImport(s *spec.Spec) string { return ModulePath(s) + "/" + RuntimeDir }
+
 // Generate returns handler/item_gen.go and handler/main.go for s.
 func Generate(s *spec.Spec) ([]File, error) {
-	item, err := Item(s, "main", true)
+	item, err := Item(s, "main", RuntimeImport(s), true)
 	if err != nil {
 		return nil, err
 	}
@@ -42,11 +55,12 @@ func Generate(s *spec.Spec) ([]File, error) {
 	}, nil
 }
 
-// Item returns the item_gen.go source for s in package pkg; withMain adds
-// the func main that starts the Lambda handler. Without it the package only
-// decodes, as benchmarks and tests of other packages need.
-func Item(s *spec.Spec, pkg string, withMain bool) ([]byte, error) {
-	f, err := newItemFile(s, pkg, withMain)
+// Item returns the item_gen.go source for s in package pkg, importing the
+// runtime library from runtime; withMain adds the func main that starts the
+// Lambda handler. Without it the package only decodes, as benchmarks and
+// tests of other packages need.
+func Item(s *spec.Spec, pkg, runtime string, withMain bool) ([]byte, error) {
+	f, err := newItemFile(s, pkg, runtime, withMain)
 	if err != nil {
 		return nil, err
 	}

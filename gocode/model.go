@@ -6,13 +6,16 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/streamgen/streamgen/internal/version"
 	"github.com/streamgen/streamgen/spec"
 )
 
 // itemFile is what item_gen.go.tmpl needs: every decision is made here.
 type itemFile struct {
+	Header  string // the generated-code comment, naming the generator's version
 	Package string
-	Main    bool // emit func main (false for packages that only decode)
+	Runtime string // import path of the runtime package (package handler)
+	Main    bool   // emit func main (false for packages that only decode)
 	Name    string
 	Item    *structType
 	Keys    *structType
@@ -54,13 +57,13 @@ func (b *builder) fail(f *spec.Field, t spec.Type) {
 	}
 }
 
-func newItemFile(s *spec.Spec, pkg string, withMain bool) (*itemFile, error) {
+func newItemFile(s *spec.Spec, pkg, runtime string, withMain bool) (*itemFile, error) {
 	types, err := typeNames(s.Fields)
 	if err != nil {
 		return nil, err
 	}
 	b := &builder{types: types}
-	f := &itemFile{Package: pkg, Main: withMain, Name: s.Name}
+	f := &itemFile{Header: version.GeneratedHeader(), Package: pkg, Runtime: runtime, Main: withMain, Name: s.Name}
 	// A package without main is used by others: its decoders are exported.
 	itemDecoder, keysDecoder := "decodeItem", "decodeKeys"
 	if !withMain {

@@ -45,11 +45,11 @@ func goFields(t *testing.T, src []byte) map[string]map[string]string {
 // Every Go name depends on the spec only: reordering fields, at any depth,
 // changes no field's nor type's name, and the output is the same on every run.
 func TestNamesDoNotDependOnOrder(t *testing.T) {
-	first, err := Item(wideSpec(), "main", true)
+	first, err := Item(wideSpec(), "main", RuntimeImport(wideSpec()), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := Item(wideSpec(), "main", true)
+	again, err := Item(wideSpec(), "main", RuntimeImport(wideSpec()), true)
 	if err != nil || !bytes.Equal(first, again) {
 		t.Fatalf("two runs differ (%v)", err)
 	}
@@ -74,7 +74,7 @@ func TestNamesDoNotDependOnOrder(t *testing.T) {
 		} else {
 			rotate(s.Fields)
 		}
-		got, err := Item(s, "main", true)
+		got, err := Item(s, "main", RuntimeImport(s), true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +110,7 @@ func TestAddedSiblingNeverTakesAName(t *testing.T) {
 		}
 		return s
 	}
-	before, err := Item(msg("Msg"), "main", true)
+	before, err := Item(msg("Msg"), "main", RuntimeImport(msg("Msg")), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestAddedSiblingNeverTakesAName(t *testing.T) {
 		t.Fatalf("Go name of Msg alone: %s", got)
 	}
 	for _, order := range [][]string{{"msg", "Msg"}, {"Msg", "msg"}} {
-		src, err := Item(msg(order...), "main", true)
+		src, err := Item(msg(order...), "main", RuntimeImport(msg(order...)), true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +160,7 @@ func TestCollidingTypeNames(t *testing.T) {
 		obj("ABC", field("z", spec.String)),
 	)
 	for range 2 {
-		src, err := Item(s, "main", true)
+		src, err := Item(s, "main", RuntimeImport(s), true)
 		if err != nil {
 			t.Fatal(err)
 		}

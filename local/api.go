@@ -88,7 +88,7 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case !routed:
-		a.fail(w, http.StatusForbidden, msgMissingToken)
+		a.gatewayFail(w, r, http.StatusForbidden, msgMissingToken)
 	case r.Method == http.MethodOptions && len(a.Spec.API.CORS) > 0:
 		h := w.Header()
 		h.Set("Access-Control-Allow-Methods", "OPTIONS,POST")
@@ -97,11 +97,11 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
 	case r.Method != http.MethodPost:
-		a.fail(w, http.StatusForbidden, msgMissingToken)
+		a.gatewayFail(w, r, http.StatusForbidden, msgMissingToken)
 	case a.Spec.API.Auth == spec.AuthAPIKey && r.Header.Get("X-Api-Key") != a.APIKey:
-		a.fail(w, http.StatusForbidden, msgForbidden)
+		a.gatewayFail(w, r, http.StatusForbidden, msgForbidden)
 	case a.throttle != nil && !a.throttle.take(a.now()):
-		a.fail(w, http.StatusTooManyRequests, mapping.MessageThrottled)
+		a.gatewayFail(w, r, http.StatusTooManyRequests, mapping.MessageThrottled)
 	default:
 		a.post(w, r)
 	}
@@ -115,17 +115,17 @@ func (a *API) post(w http.ResponseWriter, r *http.Request) {
 		var netErr net.Error
 		switch {
 		case errors.As(err, &tooLarge):
-			a.fail(w, http.StatusRequestEntityTooLarge, msgTooLarge)
+			a.gatewayFail(w, r, http.StatusRequestEntityTooLarge, msgTooLarge)
 			return
 		case errors.As(err, &netErr) && netErr.Timeout():
-			a.fail(w, http.StatusRequestTimeout, msgTimeout)
+			a.gatewayFail(w, r, http.StatusRequestTimeout, msgTimeout)
 			return
 		}
-		a.fail(w, http.StatusBadRequest, mapping.MessageInvalidBody)
+		a.gatewayFail(w, r, http.StatusBadRequest, mapping.MessageInvalidBody)
 		return
 	}
 	if err := a.Validator.Validate(body); err != nil {
-		a.fail(w, http.StatusBadRequest, mapping.MessageInvalidBody+": "+err.Error())
+		a.gatewayFail(w, r, http.StatusBadRequest, mapping.MessageInvalidBody+": "+err.Error())
 		return
 	}
 	now := a.now()
@@ -206,6 +206,16 @@ func (a *API) setCORS(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+// gatewayFail is an answer API Gateway gives by itself (a gateway response):
+// with several origins it carries the request's Origin whatever it is, as
+// the stack's gateway responses do (they cannot test it).
+func (a *API) gatewayFail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if origin := r.Header.Get("Origin"); len(a.Spec.API.CORS) > 1 && origin != "" {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+	}
+	a.fail(w, status, msg)
 }
 
 func (a *API) fail(w http.ResponseWriter, status int, msg string) {

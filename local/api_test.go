@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/streamgen/streamgen/mapping"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -161,6 +162,21 @@ func TestAPICORS(t *testing.T) {
 			t.Errorf("Origin %s: %d allow-origin %q vary %q, want %q", origin, got.status, got.headers.Get("Access-Control-Allow-Origin"), got.headers.Get("Vary"), want)
 		}
 	}
+	// API Gateway's own answers (gateway responses) echo any Origin: they
+	// cannot test it. The preflight still admits only the listed origins.
+	for _, origin := range []string{"https://admin.example.com", "https://evil.example.com"} {
+		for name, got := range map[string]answer{
+			"400 from the validator": call(multi, "POST", "/InsertItem", `{"message":1}`, "Origin", origin),
+			"403 for another path":   call(multi, "GET", "/nope", ``, "Origin", origin),
+		} {
+			if got.headers.Get("Access-Control-Allow-Origin") != origin || got.headers.Get("Vary") != "Origin" {
+				t.Errorf("Origin %s, %s: %d allow-origin %q vary %q", origin, name, got.status, got.headers.Get("Access-Control-Allow-Origin"), got.headers.Get("Vary"))
+			}
+		}
+	}
+	if pre := call(multi, "OPTIONS", "/InsertItem", "", "Origin", "https://evil.example.com", "Access-Control-Request-Method", "POST"); pre.headers.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight of an origin not listed: allow-origin %q", pre.headers.Get("Access-Control-Allow-Origin"))
+	}
 }
 
 func TestAPIAnswersJSONEvenOnABug(t *testing.T) {
@@ -170,4 +186,28 @@ func TestAPIAnswersJSONEvenOnABug(t *testing.T) {
 	if recs, _ := store.Records(0, 10); len(recs) != 0 {
 		t.Errorf("%d records stored", len(recs))
 	}
+}
+
+// TestAPIKeyAndItemSizes: what DynamoDB refuses for its sizes is the same
+// 400 here, counted as DynamoDB counts (UTF-8 bytes, not JSON text).
+func TestAPIKeyAndItemSizes(t *testing.T) {
+	a, _ := newTestAPI(t, parseSpec(t, "k.yaml", []byte(keySpec)))
+	body := func(pk, sk, note string) string {
+		b, _ := json.Marshal(map[string]string{"pk": pk, "sk": sk, "note": note})
+		return string(b)
+	}
+	rejected := regexp.QuoteMeta(string(mustJSON(t, map[string]string{"message": mapping.MessageRejected})))
+	check(t, "partition key of 2049 bytes", call(a, "POST", "/InsertItem", body(strings.Repeat("é", 1024)+"x", "s", "")), 400, rejected)
+	check(t, "sort key of 1025 bytes", call(a, "POST", "/InsertItem", body("p", strings.Repeat("x", 1025), "")), 400, rejected)
+	check(t, "300 KB of quotes, 600 KB as JSON", call(a, "POST", "/InsertItem", body("p", "s", strings.Repeat(`"`, 300*1024))), 200, `\{\}`)
+	check(t, "401 KB", call(a, "POST", "/InsertItem", body("p2", "s", strings.Repeat("é", 401*512))), 400, rejected)
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -10,21 +10,21 @@ import (
 	"github.com/streamgen/streamgen/spec"
 )
 
-// maxItemSize is DynamoDB's item size limit.
-const maxItemSize = 400 * 1024
+// DynamoDB's size limits, in UTF-8 bytes as it counts them ("Service,
+// account, and table quotas in Amazon DynamoDB": item size 400 KB,
+// partition key value 2048 bytes, sort key value 1024 bytes).
+const (
+	maxItemSize         = 400 * 1024
+	maxPartitionKeySize = 2048
+	maxSortKeySize      = 1024
+)
 
 // refused returns why DynamoDB would refuse to store item (its
-// ValidationException), or nil: an empty string in a key, a number beyond
-// its 38 digits or range, a set with duplicates, an item over 400 KB.
+// ValidationException), or nil: an empty string in a key, a key value over
+// its size, a number beyond its 38 digits or range, a set with duplicates,
+// an item over 400 KB.
 func refused(s *spec.Spec, item Item) error {
-	if size := itemSize(item); size > maxItemSize {
-		return fmt.Errorf("item of %d bytes, over the 400 KB limit", size)
-	}
-	for _, k := range s.KeyFields() {
-		if string(item[k.Name]) == `{"S":""}` {
-			return fmt.Errorf("%s: a key attribute cannot hold an empty string", k.Name)
-		}
-	}
+	values := make(map[string]any, len(item))
 	for name, raw := range item {
 		var v any
 		if err := json.Unmarshal(raw, &v); err != nil {
@@ -33,8 +33,84 @@ func refused(s *spec.Spec, item Item) error {
 		if err := checkAttribute(v); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+		values[name] = v
+	}
+	if size := itemSizeAsDynamoDB(values); size > maxItemSize {
+		return fmt.Errorf("item of %d bytes as DynamoDB counts them, over the 400 KB limit", size)
+	}
+	for i, k := range s.KeyFields() {
+		limit := maxPartitionKeySize
+		if i == 1 {
+			limit = maxSortKeySize
+		}
+		switch size := attributeSize(values[k.Name]); {
+		case string(item[k.Name]) == `{"S":""}`:
+			return fmt.Errorf("%s: a key attribute cannot hold an empty string", k.Name)
+		case size > limit:
+			return fmt.Errorf("%s: a key value of %d bytes, over DynamoDB's %d", k.Name, size, limit)
+		}
 	}
 	return nil
+}
+
+// itemSizeAsDynamoDB is the size DynamoDB's 400 KB limit applies to: the
+// UTF-8 bytes of every attribute name and value, plus the overheads of
+// "DynamoDB item sizes and formats" (CapacityUnitCalculations.html).
+func itemSizeAsDynamoDB(values map[string]any) int {
+	n := 0
+	for name, v := range values {
+		n += len(name) + attributeSize(v)
+	}
+	return n
+}
+
+// attributeSize is the size of one attribute value: a string its UTF-8
+// bytes, a number 1 byte per two significant digits plus 1, a boolean or
+// null 1, a list or map 3 plus 1 per element plus the elements (a map's
+// with their names), a set the sum of its elements.
+func attributeSize(v any) int {
+	av, _ := v.(map[string]any)
+	n := 0
+	for typ, val := range av {
+		switch typ {
+		case "S":
+			s, _ := val.(string)
+			n += len(s)
+		case "N":
+			s, _ := val.(string)
+			n += numberSize(s)
+		case "BOOL", "NULL":
+			n++
+		case "SS", "NS":
+			for _, e := range val.([]any) {
+				s, _ := e.(string)
+				if typ == "NS" {
+					n += numberSize(s)
+				} else {
+					n += len(s)
+				}
+			}
+		case "L":
+			n += 3
+			for _, e := range val.([]any) {
+				n += 1 + attributeSize(e)
+			}
+		case "M":
+			n += 3
+			for name, e := range val.(map[string]any) {
+				n += 1 + len(name) + attributeSize(e)
+			}
+		}
+	}
+	return n
+}
+
+// numberSize is a number's size to DynamoDB: its significant digits
+// (leading and trailing zeros trimmed), two to a byte, plus one byte.
+func numberSize(text string) int {
+	mantissa, _, _ := strings.Cut(strings.ToLower(strings.TrimLeft(text, "-+")), "e")
+	digits := strings.Trim(strings.Replace(mantissa, ".", "", 1), "0")
+	return (len(digits)+1)/2 + 1
 }
 
 func checkAttribute(v any) error {

@@ -1,8 +1,11 @@
 package local
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/streamgen/streamgen/spec"
 )
 
 func TestCheckNumber(t *testing.T) {
@@ -18,6 +21,65 @@ func TestCheckNumber(t *testing.T) {
 	} {
 		if err := checkNumber(c.text); (err == nil) != c.ok {
 			t.Errorf("checkNumber(%s) = %v, want ok=%v", c.text, err, c.ok)
+		}
+	}
+}
+
+// keySpec has a partition and a sort key given by the body, and a note.
+const keySpec = "version: 1\nname: k\ntable: {partitionKey: pk, sortKey: sk}\nfields:\n  pk: {type: string, required: true}\n  sk: {type: string, required: true}\n  note: {type: string}\n"
+
+func TestAttributeSize(t *testing.T) {
+	for _, c := range []struct {
+		value string
+		want  int
+	}{
+		{`{"S":"é\"\\"}`, 4}, // UTF-8 bytes of the string, not of its JSON
+		{`{"N":"123.4500"}`, 4}, {`{"N":"-0.001"}`, 2}, {`{"N":"1e100"}`, 2}, {`{"N":"0"}`, 1},
+		{`{"BOOL":true}`, 1}, {`{"NULL":true}`, 1},
+		{`{"SS":["ab","c"]}`, 3}, {`{"NS":["10","200"]}`, 4},
+		{`{"L":[]}`, 3}, {`{"L":[{"S":"ab"},{"BOOL":false}]}`, 3 + 1 + 2 + 1 + 1},
+		{`{"M":{"key":{"S":"v"}}}`, 3 + 1 + 3 + 1},
+	} {
+		var v any
+		if err := json.Unmarshal([]byte(c.value), &v); err != nil {
+			t.Fatal(err)
+		}
+		if got := attributeSize(v); got != c.want {
+			t.Errorf("%s: %d bytes, want %d", c.value, got, c.want)
+		}
+	}
+}
+
+// TestRefusedSizes: the item and key limits apply to the sizes DynamoDB
+// counts, to the byte.
+func TestRefusedSizes(t *testing.T) {
+	s, err := spec.Parse("k.yaml", []byte(keySpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := func(pk, sk, note string) Item {
+		it := Item{}
+		for name, v := range map[string]string{"pk": pk, "sk": sk, "note": note} {
+			it[name], _ = json.Marshal(map[string]string{"S": v})
+		}
+		return it
+	}
+	// names pk, sk, note: 8 bytes; a 1-byte pk and sk leave 409,590 for the note
+	room := maxItemSize - 8 - 2
+	for _, c := range []struct {
+		name   string
+		item   Item
+		refuse bool
+	}{
+		{"400 KB of quotes (800 KB as JSON)", item("a", "b", strings.Repeat(`"`, room)), false},
+		{"one byte over 400 KB", item("a", "b", strings.Repeat(`"`, room+1)), true},
+		{"partition key of 2048 bytes", item(strings.Repeat("é", 1024), "b", ""), false},
+		{"partition key of 2049 bytes", item(strings.Repeat("é", 1024)+"x", "b", ""), true},
+		{"sort key of 1024 bytes", item("a", strings.Repeat("x", 1024), ""), false},
+		{"sort key of 1025 bytes", item("a", strings.Repeat("x", 1025), ""), true},
+	} {
+		if err := refused(s, c.item); (err != nil) != c.refuse {
+			t.Errorf("%s: refused: %v", c.name, err)
 		}
 	}
 }

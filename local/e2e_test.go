@@ -2,10 +2,11 @@ package local
 
 import (
 	"bufio"
-	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -22,16 +23,48 @@ import (
 )
 
 // The tests below run the real thing: the gen binary, built here, runs
-// `gen local` in a module of its own that uses this repository, builds the
-// generated handler and runs it as a child process.
+// `gen local` in a temporary folder outside any module, builds the generated
+// handler (a module of its own) and runs it as a child process.
 
-// e2e is a scratch module where gen local generates and builds handlers.
+// e2e is a scratch folder where gen local generates and builds handlers.
 type e2e struct {
 	root string // this repository
 	gen  string // the gen binary
-	mod  string // the module folder
+	work string // the scratch folder
 	tmp  string // the temporary folder of every process
 	env  []string
+}
+
+// genBinary is gen, built once for every test of the package into a folder
+// TestMain removes.
+var genBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "streamgen-gen-")
+	if err != nil {
+		return "", err
+	}
+	genDir = dir
+	bin := filepath.Join(dir, "gen")
+	// Stamped with the commit where Go can (a git checkout), as a user's
+	// go install is; -buildvcs=false where it cannot.
+	var out []byte
+	for _, vcs := range []string{"-buildvcs=auto", "-buildvcs=false"} {
+		build := exec.Command("go", "build", vcs, "-o", bin, "./cmd/gen")
+		build.Dir = ".."
+		if out, err = build.CombinedOutput(); err == nil {
+			return bin, nil
+		}
+	}
+	return "", fmt.Errorf("build gen: %v\n%s", err, out)
+})
+
+var genDir string // genBinary's folder
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if genDir != "" {
+		os.RemoveAll(genDir)
+	}
+	os.Exit(code)
 }
 
 func newE2E(t *testing.T) *e2e {
@@ -43,16 +76,15 @@ func newE2E(t *testing.T) *e2e {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &e2e{root: root, mod: testenv.UserModule(t, root), tmp: t.TempDir()}
-	// Everything the builds need is in the module cache: no network.
-	e.env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod", "GOWORK=off", "TMPDIR="+e.tmp)
-	e.gen = filepath.Join(e.mod, "gen-binary")
-	build := exec.Command("go", "build", "-o", e.gen, "./cmd/gen")
-	build.Dir, build.Env = root, e.env
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build gen: %v\n%s", err, out)
+	gen, err := genBinary()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return e
+	// Everything the builds need is in the module cache, as after CI's go
+	// mod download: no network, and no go.mod is changed (-mod=readonly).
+	tmp := t.TempDir()
+	env := append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=readonly", "TMPDIR="+tmp)
+	return &e2e{root: root, gen: gen, work: t.TempDir(), tmp: tmp, env: env}
 }
 
 // generate runs gen for specFile into out, as a user does before writing
@@ -60,7 +92,7 @@ func newE2E(t *testing.T) *e2e {
 func (e *e2e) generate(t *testing.T, specFile, out string) {
 	t.Helper()
 	cmd := exec.Command(e.gen, "-spec", specFile, "-out", out)
-	cmd.Dir, cmd.Env = e.mod, e.env
+	cmd.Dir, cmd.Env = e.work, e.env
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("gen: %v\n%s", err, b)
 	}
@@ -97,12 +129,18 @@ type genLocal struct {
 	exited chan struct{}
 }
 
-// start runs gen local for specFile with its out folder in the module and
-// waits until it serves.
+// start runs gen local for specFile with its out folder in the scratch
+// folder and waits until it serves.
 func (e *e2e) start(t *testing.T, specFile, out string, args ...string) *genLocal {
 	t.Helper()
+	return e.startIn(t, e.work, specFile, out, args...)
+}
+
+// startIn is start in dir.
+func (e *e2e) startIn(t *testing.T, dir, specFile, out string, args ...string) *genLocal {
+	t.Helper()
 	cmd := exec.Command(e.gen, append([]string{"local", "-spec", specFile, "-out", out, "-addr", "127.0.0.1:0"}, args...)...)
-	cmd.Dir, cmd.Env = e.mod, e.env
+	cmd.Dir, cmd.Env = dir, e.env
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	g := &genLocal{t: t, cmd: cmd, exited: make(chan struct{})}
@@ -267,6 +305,33 @@ func (g *genLocal) stop() {
 	g.waitFor(`gen local: stopped`, time.Second)
 }
 
+// shellBlock is the n-th ```sh block after the line heading of a README.
+func shellBlock(t *testing.T, readme []byte, heading string, n int) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(string(readme), "\n"+heading+"\n")
+	for i := 0; ok && i < n; i++ {
+		_, rest, ok = strings.Cut(rest, "```sh\n")
+	}
+	block, _, closed := strings.Cut(rest, "```\n")
+	if !ok || !closed {
+		t.Fatalf("README has no sh block %d under %q", n, heading)
+	}
+	return block
+}
+
+// runShell runs script with bash in a scratch folder, stopping at the first
+// failing command, and returns what it printed.
+func runShell(t *testing.T, script string, env []string) string {
+	t.Helper()
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+	cmd.Dir, cmd.Env = t.TempDir(), env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v:\n%s\noutput:\n%s", err, script, out)
+	}
+	return string(out)
+}
+
 func field(items []map[string]any, name string) []string {
 	var out []string
 	for _, it := range items {
@@ -396,25 +461,30 @@ func TestGenLocal(t *testing.T) {
 		g.stop()
 	})
 
-	t.Run("failing record goes to the DLQ", func(t *testing.T) {
-		dir := filepath.Join(e.mod, "failing")
+	t.Run("failing batch is kept in AWS's shape and replayed", func(t *testing.T) {
+		dir := filepath.Join(e.work, "failing")
 		seed, err := os.ReadFile("../testdata/seed/spec.yaml")
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeTestFile(t, filepath.Join(dir, "spec.yaml"), append(seed, []byte("stream:\n  retries: 2\n")...))
+		// The handler fails on "poison" while this file exists, which it
+		// learns from the spec's environment.
+		marker := filepath.Join(dir, "poisoned")
+		writeTestFile(t, marker, nil)
+		writeTestFile(t, filepath.Join(dir, "spec.yaml"), append(seed,
+			[]byte("stream:\n  retries: 2\n  logLevel: DEBUG\n  environment:\n    FAIL_WHILE: "+marker+"\n")...))
 		e.generate(t, "failing/spec.yaml", "failing/out")
-		// The user's process, kept by gen: it fails on a marker value.
 		writeTestFile(t, filepath.Join(dir, "out/handler/main.go"), []byte(`package main
 
 import (
 	"context"
 	"errors"
+	"os"
 )
 
 func process(ctx context.Context, rec *Record) error {
-	if rec.NewImage.Message == "poison" {
-		rec.Logger().Warn("failing on purpose")
+	if _, err := os.Stat(os.Getenv("FAIL_WHILE")); err == nil && rec.NewImage.Message == "poison" {
+		rec.Logger().Warn("failing on purpose", "table", os.Getenv("STREAMGEN_TABLE_NAME"))
 		return errors.New("poison record")
 	}
 	rec.Logger().Info("item saved", "item", rec.NewImage)
@@ -422,34 +492,99 @@ func process(ctx context.Context, rec *Record) error {
 }
 `))
 		g := e.start(t, "failing/spec.yaml", "failing/out")
+		if !strings.Contains(g.output(), "not emulated: IAM") {
+			t.Errorf("banner does not say what is not emulated:\n%s", g.output())
+		}
 		for _, m := range []string{"m1", "m2", "poison", "m4", "m5"} {
 			status, body := g.post(`{"message":"` + m + `"}`)
 			g.expect(m, status, body, 200, `\{"id":"[0-9a-f-]{36}"\}`)
 		}
-		g.waitFor(`stream: record \d+ \(INSERT\) sent to DLQ`, time.Minute)
+		g.waitFor(`stream: gave up on 1 record\(s\) \d+\.\.\d+ \(RetryAttemptsExhausted\)`, time.Minute)
 		items := g.waitLogged("item saved", 4)
 		if got := field(items, "message"); fmt.Sprint(got) != "[m1 m2 m4 m5]" {
 			t.Errorf("handler logged %v, want [m1 m2 m4 m5]: every good record once, in order", got)
 		}
-		if n := strings.Count(g.output(), "failing on purpose"); n < 3 {
+		if n := strings.Count(g.output(), `"msg":"failing on purpose"`); n < 3 {
 			t.Errorf("poison tried %d times, want at least 1 + 2 retries", n)
 		}
-		dlq, err := os.ReadFile(filepath.Join(dir, "out/local-dlq.jsonl"))
+		if !strings.Contains(g.output(), `"sequence_number":"100000000000000000003","table":"streamer"}`) {
+			t.Error("the handler did not get STREAMGEN_TABLE_NAME")
+		}
+		if !strings.Contains(g.output(), `"level":"DEBUG","msg":"record processed"`) {
+			t.Error("no debug lines: logLevel DEBUG did not reach the handler")
+		}
+
+		// One object, named and shaped as Lambda writes it to S3.
+		folder := filepath.Join(dir, "out", "local-failures")
+		var keys []string
+		filepath.WalkDir(folder, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(folder, path)
+				keys = append(keys, filepath.ToSlash(rel))
+			}
+			return err
+		})
+		keyRe := regexp.MustCompile(`^aws/lambda/[0-9a-f-]{36}/shardId-[0-9]{20}-local/\d{4}/\d{2}/\d{2}/\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}-[0-9a-f-]{36}$`)
+		if len(keys) != 1 || !keyRe.MatchString(keys[0]) {
+			t.Fatalf("failure folder holds %v, want one object named as on S3", keys)
+		}
+		object, err := os.ReadFile(filepath.Join(folder, keys[0]))
 		if err != nil {
 			t.Fatal(err)
 		}
-		lines := bytes.Split(bytes.TrimSpace(dlq), []byte("\n"))
-		var msg struct {
-			RequestContext struct{ Condition string } `json:"requestContext"`
-			Record         struct {
+		var rec struct {
+			RequestContext  struct{ Condition, FunctionArn string } `json:"requestContext"`
+			ResponseContext struct{ StatusCode int }                `json:"responseContext"`
+			BatchInfo       struct{ BatchSize int }                 `json:"DDBStreamBatchInfo"`
+			Payload         string                                  `json:"payload"`
+		}
+		var event struct {
+			Records []struct {
 				EventName string
 				DynamoDB  struct{ NewImage map[string]map[string]string } `json:"dynamodb"`
-			} `json:"record"`
+			}
 		}
-		if len(lines) != 1 || json.Unmarshal(lines[0], &msg) != nil ||
-			msg.RequestContext.Condition != "RetryAttemptsExhausted" || msg.Record.DynamoDB.NewImage["message"]["S"] != "poison" {
-			t.Errorf("DLQ file:\n%s", dlq)
+		if json.Unmarshal(object, &rec) != nil || json.Unmarshal([]byte(rec.Payload), &event) != nil ||
+			rec.RequestContext.Condition != "RetryAttemptsExhausted" || rec.BatchInfo.BatchSize != 1 ||
+			len(event.Records) != 1 || event.Records[0].DynamoDB.NewImage["message"]["S"] != "poison" {
+			t.Fatalf("failure object:\n%s", object)
 		}
+
+		// The handler is fixed; out/README.md's replay, verbatim, with S3 on
+		// moto (holding the object) and Lambda on gen local.
+		if err := os.Remove(marker); err != nil {
+			t.Fatal(err)
+		}
+		readme, err := os.ReadFile(filepath.Join(dir, "out", "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		moto := testenv.StartMoto(t)
+		ctx := context.Background()
+		if _, err := moto.AWS(ctx, "s3api", "create-bucket", "--bucket", "failures"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := moto.AWS(ctx, "s3", "cp", filepath.Join(folder, keys[0]), "s3://failures/"+keys[0]); err != nil {
+			t.Fatal(err)
+		}
+		base := strings.TrimSuffix(g.url, "/InsertItem")
+		out := runShell(t, shellBlock(t, readme, "### Replay a failed batch", 2), append(moto.Env(),
+			"BUCKET=failures", "FUNCTION=streamer-handler",
+			"AWS_ENDPOINT_URL_S3="+moto.Endpoint, "AWS_ENDPOINT_URL_LAMBDA="+base))
+		if !strings.Contains(out, keys[0]) || !strings.HasSuffix(strings.TrimSpace(out), `{"batchItemFailures":[]}`) {
+			t.Errorf("the README's replay printed:\n%s", out)
+		}
+		if got := field(g.waitLogged("item saved", 5), "message"); fmt.Sprint(got) != "[m1 m2 m4 m5 poison]" {
+			t.Errorf("after the replay the handler logged %v", got)
+		}
+		// And its replay under gen local, but for DIR and the address.
+		local := strings.ReplaceAll(shellBlock(t, readme, "### Replay under gen local", 1), "DIR", filepath.Join(dir, "out"))
+		local = strings.ReplaceAll(local, "http://127.0.0.1:8080", base)
+		out = runShell(t, local, moto.Env())
+		if !strings.HasSuffix(strings.TrimSpace(out), `{"batchItemFailures":[]}`) {
+			t.Errorf("the README's local replay printed:\n%s", out)
+		}
+		g.waitLogged("item saved", 6)
 		g.stop()
 	})
 
@@ -485,7 +620,7 @@ func process(ctx context.Context, rec *Record) error {
 // stop once a few are delivered, starts it again on the same data and
 // returns the ids delivered before and after, and the ids stored.
 func interrupted(t *testing.T, e *e2e, name string, stop func(*genLocal)) (before, after, ids []string) {
-	dir := filepath.Join(e.mod, name)
+	dir := filepath.Join(e.work, name)
 	seed, err := os.ReadFile(filepath.Join(e.root, "testdata/seed/spec.yaml"))
 	if err != nil {
 		t.Fatal(err)

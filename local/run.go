@@ -51,7 +51,7 @@ func Run(ctx context.Context, o Options) error {
 		Bootstrap: bootstrap,
 		Addr:      o.Addr,
 		DataFile:  o.DataFile,
-		DLQFile:   DLQFile(o.DataFile),
+		Failures:  FailuresPath(o.DataFile, o.Spec.Stream.OnFailure),
 		Out:       o.Out,
 	})
 	if err != nil {
@@ -73,11 +73,6 @@ func Run(ctx context.Context, o Options) error {
 	return nil
 }
 
-// DLQFile is the dead-letter file beside a data file: local.db -> local-dlq.jsonl.
-func DLQFile(dataFile string) string {
-	return strings.TrimSuffix(dataFile, filepath.Ext(dataFile)) + "-dlq.jsonl"
-}
-
 // Banner is the start-up message: what runs, where it listens, where data lives.
 func (s *Server) Banner(handlerDir string) string {
 	sp := s.cfg.Spec
@@ -85,7 +80,14 @@ func (s *Server) Banner(handlerDir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "gen local: %s: handler %s built and running (Lambda Runtime API on %s)\n", sp.Name, handlerDir, s.function.Addr())
 	fmt.Fprintf(&b, "  API:    POST %s (also under /%s%s)\n", url, sp.API.Stage, sp.API.Path)
-	fmt.Fprintf(&b, "  data:   %s (items and stream), dead letters: %s\n", s.cfg.DataFile, s.cfg.DLQFile)
+	fmt.Fprintf(&b, "  data:   %s (items and stream)\n", s.cfg.DataFile)
+	if sp.Stream.OnFailure == spec.FailToSQS {
+		fmt.Fprintf(&b, "  failed: %s (onFailure: sqs: shard and sequence numbers, one JSON line a batch)\n", s.cfg.Failures)
+	} else {
+		fmt.Fprintf(&b, "  failed: %s/aws/lambda/... (onFailure: s3: a file a batch, laid out as the bucket)\n", s.cfg.Failures)
+	}
+	fmt.Fprintf(&b, "  replay: aws lambda invoke --endpoint-url http://%s --function-name %s --payload fileb://EVENT.json OUT.json\n",
+		s.Addr(), s.function.Name)
 	fmt.Fprintf(&b, "  stream: %s, batch %d, window %ds, retries %d, events %s\n",
 		sp.Stream.View, sp.Stream.BatchSize, sp.Stream.BatchWindow, sp.Stream.Retries, strings.Join(sp.Stream.Events, ","))
 	switch sp.API.Auth {
@@ -95,14 +97,35 @@ func (s *Server) Banner(handlerDir string) string {
 		b.WriteString("  auth:   iam is not emulated: requests are not signed-checked here\n")
 	}
 	if body, ok := exampleBody(sp); ok {
-		fmt.Fprintf(&b, "  try:    curl -d '%s' %s", body, url)
+		// The Content-Type the deployed API requires (it answers 415 to others).
+		fmt.Fprintf(&b, "  try:    curl -H 'Content-Type: application/json' -d '%s' %s", body, url)
 		if sp.API.Auth == spec.AuthAPIKey {
 			fmt.Fprintf(&b, " -H 'x-api-key: %s'", s.APIKey())
 		}
 		b.WriteString("\n")
 	}
+	if missing := notEmulated(sp); missing != "" {
+		fmt.Fprintf(&b, "  not emulated: %s\n", missing)
+	}
 	b.WriteString("  Ctrl-C stops (the batch in flight is finished first).")
 	return b.String()
+}
+
+// notEmulated names what the spec asks for that only AWS does.
+func notEmulated(s *spec.Spec) string {
+	var parts []string
+	if s.Alarms != nil {
+		parts = append(parts, "alarms (nothing is notified)")
+	}
+	if s.Tracing {
+		parts = append(parts, "X-Ray tracing")
+	}
+	iam := "IAM (the handler runs with your own credentials"
+	if len(s.Stream.Permissions) > 0 {
+		iam += ", not only stream.permissions"
+	}
+	parts = append(parts, iam+")")
+	return strings.Join(parts, "; ")
 }
 
 // exampleBody is a body for the banner when every required body field is

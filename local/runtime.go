@@ -31,6 +31,7 @@ type Function struct {
 	Memory  int    // MB
 	Timeout time.Duration
 	Region  string
+	Env     []string  // the function's own variables, NAME=value
 	Output  io.Writer // the handler's stdout and stderr, line by line, prefixed
 
 	invokeMu sync.Mutex // one invocation at a time
@@ -228,6 +229,7 @@ func (f *Function) startProcess() error {
 		"_HANDLER=bootstrap",
 		"TZ=:UTC",
 	)
+	cmd.Env = append(cmd.Env, f.Env...)
 	out := newLineWriter(f.Output, "handler | ")
 	cmd.Stdout = out
 	cmd.Stderr = out

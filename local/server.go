@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -25,8 +26,8 @@ type Config struct {
 	Bootstrap string        // the handler binary, built for this machine
 	Addr      string        // API address, e.g. 127.0.0.1:8080; port 0 picks a free one
 	DataFile  string        // the bbolt store
-	DLQFile   string        // JSON lines of records that exhausted their retries
-	Out       io.Writer     // progress, request log, handler output, DLQ notices
+	Failures  string        // where batches given up on go (FailuresPath)
+	Out       io.Writer     // progress, request log, handler output, failed batches
 	Backoff   time.Duration // first retry wait of the stream; 0: 500ms
 	Timeouts  Timeouts      // of the API's clients; zero ones: 5s header, 20s request, 20s idle
 }
@@ -83,13 +84,23 @@ func Start(cfg Config) (*Server, error) {
 		}
 	}
 
-	functionName := s.Name + "-handler"
+	mappingID, err := store.Setting("mappingUUID", newUUID)
+	if err != nil {
+		return fail(err)
+	}
+	// The handler runs in a folder of its own: it gets the path whole.
+	failures, err := filepath.Abs(cfg.Failures)
+	if err != nil {
+		return fail(err)
+	}
+	functionName := FunctionName(s)
 	srv.function = &Function{
 		Name:    functionName,
 		Binary:  cfg.Bootstrap,
 		Memory:  s.Stream.Memory,
 		Timeout: time.Duration(s.Stream.Timeout) * time.Second,
 		Region:  region,
+		Env:     handlerEnv(s, region, failures),
 		Output:  cfg.Out,
 	}
 	if err := srv.function.Start(); err != nil {
@@ -102,7 +113,10 @@ func Start(cfg Config) (*Server, error) {
 	}
 	api := NewAPI(s, store, validator)
 	api.APIKey, api.Log = srv.apiKey, cfg.Out
-	srv.http = newAPIServer(api, cfg.Timeouts)
+	mux := http.NewServeMux()
+	mux.Handle("/", api)
+	mux.Handle(invokePrefix, &invokeAPI{function: srv.function, log: cfg.Out})
+	srv.http = newAPIServer(mux, cfg.Timeouts)
 	go srv.http.Serve(jsonErrors(srv.ln))
 
 	maxAge := time.Duration(0)
@@ -120,7 +134,7 @@ func Start(cfg Config) (*Server, error) {
 		Region:       region,
 		SourceARN:    fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s/stream/%s", region, accountID, s.Name, label),
 		FunctionARN:  fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, accountID, functionName),
-		DLQ:          cfg.DLQFile,
+		Failures:     &Failures{OnFailure: s.Stream.OnFailure, Path: cfg.Failures, MappingID: mappingID},
 		Backoff:      cfg.Backoff,
 		Log:          cfg.Out,
 	}
@@ -192,9 +206,38 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Done is closed if delivery stops by itself (a broken store or DLQ file);
+// Done is closed if delivery stops by itself (a broken store or failure destination);
 // the server should then shut down, which returns the stream's error.
 func (s *Server) Done() <-chan struct{} { return s.streamed }
+
+// FunctionName is the local handler's name, for AWS_LAMBDA_FUNCTION_NAME
+// and the Invoke API.
+func FunctionName(s *spec.Spec) string { return s.Name + "-handler" }
+
+// handlerEnv is what the deployed function's configuration gives the
+// handler: the spec's variables, those that name its stack (local values),
+// and the level Lambda passes for stream.logLevel with the JSON log format.
+func handlerEnv(s *spec.Spec, region, failures string) []string {
+	env := []string{
+		"AWS_LAMBDA_LOG_FORMAT=JSON",
+		"AWS_LAMBDA_LOG_LEVEL=" + s.Stream.LogLevel,
+		spec.EnvName + "=" + s.Name,
+		spec.EnvTableName + "=" + s.Name,
+		spec.EnvTableArn + "=" + fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", region, accountID, s.Name),
+	}
+	if s.Stream.OnFailure == spec.FailToSQS {
+		env = append(env, spec.EnvFailureQueue+"="+failures)
+	} else {
+		env = append(env, spec.EnvFailureBucket+"="+failures)
+	}
+	if s.Alarms != nil {
+		env = append(env, spec.EnvAlarmTopicArn+"="+fmt.Sprintf("arn:aws:sns:%s:%s:%s-alarms", region, accountID, s.Name))
+	}
+	for _, v := range s.Stream.Environment {
+		env = append(env, v.Name+"="+v.Value)
+	}
+	return env
+}
 
 func keyNames(s *spec.Spec) []string {
 	var names []string

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 )
 
@@ -14,7 +13,7 @@ import (
 // source mapping does for a DynamoDB stream with one shard: in order, in
 // batches, with the event filter, partial batch responses
 // (ReportBatchItemFailures), bisect on error, retries, a maximum record age,
-// and an on-failure destination (the DLQ file). The checkpoint is stored
+// and an on-failure destination (Failures). The checkpoint is stored
 // after each batch, so a restart resumes where delivery stopped and a record
 // is never skipped: at least once, as on AWS.
 type Stream struct {
@@ -28,7 +27,7 @@ type Stream struct {
 	Region       string
 	SourceARN    string // the stream's ARN, in each record
 	FunctionARN  string
-	DLQ          string        // JSON lines file for records that exhaust their retries
+	Failures     *Failures     // where batches given up on are recorded
 	Backoff      time.Duration // wait before the first retry; doubles up to maxBackoff
 	Log          io.Writer
 
@@ -76,7 +75,7 @@ func (s *Stream) Run(ctx context.Context) error {
 			}
 		}
 		if expired := s.expired(batch); expired > 0 {
-			if err := s.toDLQ(batch[:expired], "RecordAgeExceeded", attempts, "record older than maxRecordAge"); err != nil {
+			if err := s.giveUp(batch[:expired], "RecordAgeExceeded", attempts, false, "record older than maxRecordAge"); err != nil {
 				return err
 			}
 			if err := s.checkpoint(&done, batch[expired-1].Seq); err != nil {
@@ -86,7 +85,7 @@ func (s *Stream) Run(ctx context.Context) error {
 			continue
 		}
 
-		failed, cause, err := s.deliver(batch)
+		failed, cause, unhandled, err := s.deliver(batch)
 		if err != nil {
 			return err
 		}
@@ -109,7 +108,7 @@ func (s *Stream) Run(ctx context.Context) error {
 		}
 		fmt.Fprintf(s.Log, "stream: batch %s..%s failed: %s\n", seqString(batch[0].Seq), seqString(batch[len(batch)-1].Seq), cause)
 		if len(batch) == 1 && failed == 0 && s.Retries >= 0 && attempts > s.Retries {
-			if err := s.toDLQ(batch, "RetryAttemptsExhausted", attempts, cause); err != nil {
+			if err := s.giveUp(batch, "RetryAttemptsExhausted", attempts, unhandled, cause); err != nil {
 				return err
 			}
 			if err := s.checkpoint(&done, batch[0].Seq); err != nil {
@@ -170,21 +169,22 @@ func (s *Stream) expired(batch []*Record) int {
 }
 
 // deliver invokes the handler with batch. It returns -1 when every record
-// succeeded, else the index of the first record to retry and why. An error
-// is not the handler's failure but the machine's (the handler cannot be
-// started): delivery stops, and the records stay for the next start.
-func (s *Stream) deliver(batch []*Record) (int, string, error) {
+// succeeded, else the index of the first record to retry, why, and whether
+// the invocation failed as a whole. An error is not the handler's failure
+// but the machine's (the handler cannot be started): delivery stops, and
+// the records stay for the next start.
+func (s *Stream) deliver(batch []*Record) (int, string, bool, error) {
 	payload, err := json.Marshal(eventOf(batch, s.Region, s.SourceARN))
 	if err != nil {
-		return 0, "", err
+		return 0, "", false, err
 	}
 	body, err := s.Invoke(payload)
 	var fe *FunctionError
 	if errors.As(err, &fe) {
-		return 0, fe.Error(), nil
+		return 0, fe.Error(), true, nil
 	}
 	if err != nil {
-		return 0, "", err
+		return 0, "", false, err
 	}
 	var resp struct {
 		BatchItemFailures []struct {
@@ -193,7 +193,7 @@ func (s *Stream) deliver(batch []*Record) (int, string, error) {
 	}
 	// An empty or unreadable response is a success, as for Lambda.
 	if json.Unmarshal(body, &resp) != nil {
-		return -1, "", nil
+		return -1, "", false, nil
 	}
 	first := -1
 	for _, f := range resp.BatchItemFailures {
@@ -202,16 +202,16 @@ func (s *Stream) deliver(batch []*Record) (int, string, error) {
 			i = indexOf(batch, *f.ItemIdentifier)
 		}
 		if i < 0 {
-			return 0, fmt.Sprintf("batchItemFailures names no record of the batch: %s", body), nil
+			return 0, fmt.Sprintf("batchItemFailures names no record of the batch: %s", body), false, nil
 		}
 		if first < 0 || i < first {
 			first = i
 		}
 	}
 	if first >= 0 {
-		return first, "the handler reported record " + seqString(batch[first].Seq) + " as failed", nil
+		return first, "the handler reported record " + seqString(batch[first].Seq) + " as failed", false, nil
 	}
-	return -1, "", nil
+	return -1, "", false, nil
 }
 
 func indexOf(batch []*Record, id string) int {
@@ -263,79 +263,45 @@ func (s *Stream) sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-// toDLQ appends the records to the DLQ file, one JSON line each in the shape
-// of Lambda's on-failure destination message plus the record itself, and
-// prints each one.
-func (s *Stream) toDLQ(recs []*Record, condition string, attempts int, cause string) error {
-	f, err := os.OpenFile(s.DLQ, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+// giveUp records the batch in the failure destination, as Lambda's
+// invocation record, and says so. unhandled is whether the last invocation
+// failed as a whole (rather than reporting a record).
+func (s *Stream) giveUp(recs []*Record, condition string, attempts int, unhandled bool, cause string) error {
+	event, err := json.Marshal(eventOf(recs, s.Region, s.SourceARN))
 	if err != nil {
-		return fmt.Errorf("DLQ: %w", err)
+		return err
 	}
-	now := s.now().UTC()
-	for _, r := range recs {
-		line, err := json.Marshal(dlqMessage{
-			Version:   "1.0",
-			Timestamp: now.Format(time.RFC3339Nano),
-			RequestContext: dlqRequestContext{
-				FunctionARN:            s.FunctionARN,
-				Condition:              condition,
-				ApproximateInvokeCount: attempts + 1,
-			},
-			ResponseContext: dlqResponseContext{FunctionError: cause},
-			BatchInfo: dlqBatchInfo{
-				ShardID:             "shardId-local",
-				StartSequenceNumber: seqString(r.Seq),
-				EndSequenceNumber:   seqString(r.Seq),
-				ArrivalOfFirst:      time.UnixMilli(r.Created).UTC().Format(time.RFC3339Nano),
-				ArrivalOfLast:       time.UnixMilli(r.Created).UTC().Format(time.RFC3339Nano),
-				BatchSize:           1,
-				StreamARN:           s.SourceARN,
-			},
-			Record: recordOf(r, s.Region, s.SourceARN),
-		})
-		if err == nil {
-			_, err = f.Write(append(line, '\n'))
-		}
-		if err != nil {
-			f.Close()
-			return fmt.Errorf("DLQ %s: %w", s.DLQ, err)
-		}
-		fmt.Fprintf(s.Log, "stream: record %s (%s) sent to DLQ %s: %s: %s\n", seqString(r.Seq), r.EventName, s.DLQ, condition, cause)
+	first, last := recs[0], recs[len(recs)-1]
+	rec := invocationRecord{
+		RequestContext: requestContext{
+			RequestID:              newUUID(),
+			FunctionARN:            s.FunctionARN,
+			Condition:              condition,
+			ApproximateInvokeCount: attempts + 1,
+		},
+		ResponseContext: responseContext{StatusCode: 200, ExecutedVersion: "$LATEST"},
+		Version:         "1.0",
+		Timestamp:       s.now().UTC().Format("2006-01-02T15:04:05.000Z"),
+		BatchInfo: batchInfo{
+			ShardID:             localShard,
+			StartSequenceNumber: seqString(first.Seq),
+			EndSequenceNumber:   seqString(last.Seq),
+			ArrivalOfFirst:      time.UnixMilli(first.Created).UTC().Format(time.RFC3339),
+			ArrivalOfLast:       time.UnixMilli(last.Created).UTC().Format(time.RFC3339),
+			BatchSize:           len(recs),
+			StreamARN:           s.SourceARN,
+		},
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("DLQ %s: %w", s.DLQ, err)
+	if unhandled {
+		rec.ResponseContext.FunctionError = "Unhandled"
 	}
-	return f.Close()
-}
-
-type dlqMessage struct {
-	Version         string             `json:"version"`
-	Timestamp       string             `json:"timestamp"`
-	RequestContext  dlqRequestContext  `json:"requestContext"`
-	ResponseContext dlqResponseContext `json:"responseContext"`
-	BatchInfo       dlqBatchInfo       `json:"DDBStreamBatchInfo"`
-	Record          eventRecord        `json:"record"`
-}
-
-type dlqRequestContext struct {
-	FunctionARN            string `json:"functionArn"`
-	Condition              string `json:"condition"`
-	ApproximateInvokeCount int    `json:"approximateInvokeCount"`
-}
-
-type dlqResponseContext struct {
-	FunctionError string `json:"functionError"`
-}
-
-type dlqBatchInfo struct {
-	ShardID             string `json:"shardId"`
-	StartSequenceNumber string `json:"startSequenceNumber"`
-	EndSequenceNumber   string `json:"endSequenceNumber"`
-	ArrivalOfFirst      string `json:"approximateArrivalOfFirstRecord"`
-	ArrivalOfLast       string `json:"approximateArrivalOfLastRecord"`
-	BatchSize           int    `json:"batchSize"`
-	StreamARN           string `json:"streamArn"`
+	where, err := s.Failures.write(rec, event, s.now())
+	if err != nil {
+		return fmt.Errorf("failure destination %s: %w", s.Failures.Path, err)
+	}
+	fmt.Fprintf(s.Log, "stream: gave up on %d record(s) %s..%s (%s): %s; recorded in %s\n",
+		len(recs), seqString(first.Seq), seqString(last.Seq), condition, cause, where)
+	return nil
 }
 
 // event is the DynamoDB Streams event exactly as Lambda sends it.

@@ -1,18 +1,22 @@
 package local
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/streamgen/streamgen/spec"
 )
 
 // fakeHandler processes records in order as the handler runtime does and
@@ -73,7 +77,7 @@ func newTestStream(t *testing.T, store *Store, h *fakeHandler) *Stream {
 		Retries:   3,
 		Region:    "us-east-1",
 		SourceARN: "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x",
-		DLQ:       filepath.Join(t.TempDir(), "dlq.jsonl"),
+		Failures:  &Failures{OnFailure: spec.FailToS3, Path: filepath.Join(t.TempDir(), "failures"), MappingID: "esm-uuid"},
 		Backoff:   time.Millisecond,
 		Log:       io.Discard,
 	}
@@ -106,33 +110,101 @@ func runUntil(t *testing.T, s *Stream, seq uint64) {
 	}
 }
 
-func dlqMessages(t *testing.T, path string) []string {
+// failedBatches reads an S3-shaped failure folder: per batch, in stream
+// order, the condition and the messages of its records, from the payload.
+func failedBatches(t *testing.T, f *Failures) []string {
 	t.Helper()
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
+	type batch struct {
+		start string
+		text  string
+	}
+	var batches []batch
+	keyRe := regexp.MustCompile(`^aws/lambda/esm-uuid/shardId-[0-9]{20}-local/\d{4}/\d{2}/\d{2}/\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}-[0-9a-f-]{36}$`)
+	err := filepath.WalkDir(f.Path, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(f.Path, path)
+		if !keyRe.MatchString(filepath.ToSlash(rel)) {
+			t.Errorf("failure object %s is not named as Lambda names it", rel)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var rec struct {
+			RequestContext struct{ Condition string } `json:"requestContext"`
+			BatchInfo      struct {
+				StartSequenceNumber string `json:"startSequenceNumber"`
+				BatchSize           int    `json:"batchSize"`
+			} `json:"DDBStreamBatchInfo"`
+			Payload string `json:"payload"`
+		}
+		if err := json.Unmarshal(data, &rec); err != nil {
+			t.Fatalf("failure object %s: %v", rel, err)
+		}
+		var ev struct {
+			Records []struct {
+				DynamoDB struct {
+					NewImage map[string]struct{ S string }
+				} `json:"dynamodb"`
+			}
+		}
+		if err := json.Unmarshal([]byte(rec.Payload), &ev); err != nil || len(ev.Records) != rec.BatchInfo.BatchSize {
+			t.Fatalf("failure object %s: payload of %d records for a batch of %d (%v)", rel, len(ev.Records), rec.BatchInfo.BatchSize, err)
+		}
+		text := rec.RequestContext.Condition
+		for _, r := range ev.Records {
+			text += " " + r.DynamoDB.NewImage["message"].S
+		}
+		batches = append(batches, batch{rec.BatchInfo.StartSequenceNumber, text})
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	sort.Slice(batches, func(i, j int) bool { return batches[i].start < batches[j].start })
 	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var m struct {
-			RequestContext struct{ Condition string } `json:"requestContext"`
-			Record         struct {
-				DynamoDB struct {
-					NewImage map[string]struct{ S string }
-				} `json:"dynamodb"`
-			} `json:"record"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("DLQ line %s: %v", sc.Bytes(), err)
-		}
-		out = append(out, m.RequestContext.Condition+" "+m.Record.DynamoDB.NewImage["message"].S)
+	for _, b := range batches {
+		out = append(out, b.text)
 	}
 	return out
+}
+
+// With onFailure: sqs, a batch given up on is one JSON line of its shard and
+// sequence numbers, without the records, as the queue gets it.
+func TestStreamFailureToQueueShape(t *testing.T) {
+	store := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_IMAGE")
+	h := &fakeHandler{attempts: map[string]int{}}
+	s := newTestStream(t, store, h)
+	s.Retries = 0
+	s.Failures = &Failures{OnFailure: spec.FailToSQS, Path: filepath.Join(t.TempDir(), "dlq.jsonl")}
+	putMessages(t, store, "poison1", "ok")
+	runUntil(t, s, 2)
+	data, err := os.ReadFile(s.Failures.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	var msg map[string]any
+	if len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &msg) != nil {
+		t.Fatalf("queue file:\n%s", data)
+	}
+	var keys []string
+	for k := range msg {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if fmt.Sprint(keys) != "[DDBStreamBatchInfo requestContext responseContext timestamp version]" {
+		t.Errorf("queue message keys %v, want AWS's (no records)", keys)
+	}
+	info := msg["DDBStreamBatchInfo"].(map[string]any)
+	if info["startSequenceNumber"] != seqString(1) || info["endSequenceNumber"] != seqString(1) || info["batchSize"] != 1.0 {
+		t.Errorf("batch info %v", info)
+	}
 }
 
 func putMessages(t *testing.T, s *Store, msgs ...string) {
@@ -144,7 +216,7 @@ func putMessages(t *testing.T, s *Store, msgs ...string) {
 	}
 }
 
-func TestStreamPoisonRecordGoesToDLQAndTheRestIsDelivered(t *testing.T) {
+func TestStreamPoisonRecordIsGivenUpOnAndTheRestIsDelivered(t *testing.T) {
 	for _, wholeBatch := range []bool{false, true} {
 		t.Run(fmt.Sprintf("wholeBatch=%v", wholeBatch), func(t *testing.T) {
 			store := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_IMAGE")
@@ -161,7 +233,7 @@ func TestStreamPoisonRecordGoesToDLQAndTheRestIsDelivered(t *testing.T) {
 			if h.attempts["poison1"] < s.Retries+1 {
 				t.Errorf("poison1 tried %d times, want at least %d", h.attempts["poison1"], s.Retries+1)
 			}
-			if got := dlqMessages(t, s.DLQ); fmt.Sprint(got) != "[RetryAttemptsExhausted poison1]" {
+			if got := failedBatches(t, s.Failures); fmt.Sprint(got) != "[RetryAttemptsExhausted poison1]" {
 				t.Errorf("DLQ %q", got)
 			}
 			for _, b := range h.batches {
@@ -201,7 +273,7 @@ func TestStreamMaxRecordAge(t *testing.T) {
 	if len(h.processed) != 0 {
 		t.Errorf("expired records delivered: %v", h.processed)
 	}
-	if got := dlqMessages(t, s.DLQ); fmt.Sprint(got) != "[RecordAgeExceeded old1 RecordAgeExceeded old2]" {
+	if got := failedBatches(t, s.Failures); fmt.Sprint(got) != "[RecordAgeExceeded old1 old2]" {
 		t.Errorf("DLQ %q", got)
 	}
 }
@@ -259,7 +331,7 @@ func TestStreamStopsWithoutLosingRecordsWhenTheHandlerCannotRun(t *testing.T) {
 	if cp, _ := store.Checkpoint(); cp != 0 {
 		t.Errorf("checkpoint %d: records skipped", cp)
 	}
-	if got := dlqMessages(t, s.DLQ); len(got) != 0 {
+	if got := failedBatches(t, s.Failures); len(got) != 0 {
 		t.Errorf("DLQ %v: records dead-lettered for a machine problem", got)
 	}
 }

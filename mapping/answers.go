@@ -20,13 +20,16 @@ const (
 	// MessageThrottled is the 429 of the stage throttle or of DynamoDB.
 	MessageThrottled = "Too many requests, retry later"
 	// MessageRejected is the 400 of a body that passed the model but that
-	// DynamoDB refuses.
-	MessageRejected = "The item was refused by the database, for example a number out of its range (1e-130 to 9.99e125, 38 digits)"
-	// MessageInternal is the 500 of any other failed write.
+	// DynamoDB refuses (its ValidationException), for any of its reasons.
+	MessageRejected = "The item was refused by the database: a key value over its size (2048 bytes partition key, 1024 bytes sort key), " +
+		"an item over 400 KB, or a number beyond 38 digits or its range (1e-130 to 9.99e125)"
+	// MessageInternal is the 500 of a write that failed before it could
+	// happen (DynamoDB's other 4xx answers, a failed local store).
 	MessageInternal = "Internal error, the item was not stored"
-	// MessageUnavailable is the 500 of a failure of API Gateway itself (e.g.
-	// a timeout): the item may or may not be stored.
-	MessageUnavailable = "Internal error, retry later"
+	// MessageUncertain is the 500 of a write whose outcome is unknown: a
+	// 5xx of DynamoDB, a timeout or another failure of API Gateway itself
+	// may come after the item was stored.
+	MessageUncertain = "Internal error, the item may or may not be stored"
 	// MessageMediaType is the 415 of a request that is not application/json.
 	MessageMediaType = "Content-Type must be application/json"
 )

@@ -155,13 +155,28 @@ func TestAnswer(t *testing.T) {
 
 func TestMessagesNeedNoEscaping(t *testing.T) {
 	for _, m := range []string{mapping.MessageInvalidBody, mapping.MessageDuplicate, mapping.MessageThrottled,
-		mapping.MessageRejected, mapping.MessageInternal, mapping.MessageUnavailable, mapping.MessageMediaType} {
+		mapping.MessageRejected, mapping.MessageInternal, mapping.MessageUncertain, mapping.MessageMediaType} {
 		if m == "" || strings.ContainsAny(m, "\"\\$#") {
 			t.Errorf("message %q is empty or needs escaping in JSON or VTL", m)
 		}
 		var back map[string]string
 		if err := json.Unmarshal(mapping.ErrorAnswer(m), &back); err != nil || back["message"] != m {
 			t.Errorf("ErrorAnswer(%q) = %s", m, mapping.ErrorAnswer(m))
+		}
+	}
+}
+
+// TestRejectedSaysWhy: DynamoDB's ValidationException has several causes a
+// body that passed the model can still hit; the 400 names each.
+func TestRejectedSaysWhy(t *testing.T) {
+	for _, cause := range []string{"key value", "2048 bytes", "1024 bytes", "400 KB", "38 digits", "9.99e125"} {
+		if !strings.Contains(mapping.MessageRejected, cause) {
+			t.Errorf("the 400 of a refused item does not name %q: %s", cause, mapping.MessageRejected)
+		}
+	}
+	for _, internal := range []string{"ValidationException", "DynamoDB", "com.amazon"} {
+		if strings.Contains(mapping.MessageRejected, internal) {
+			t.Errorf("the 400 of a refused item shows %q", internal)
 		}
 	}
 }

@@ -69,12 +69,17 @@ func TestEveryReplacingSpecChangeIsRefused(t *testing.T) {
 		{"sort key removed", change(t, deployed, "  sortKey: at\n", ""), "sort key at (N) is removed", ""},
 		{"sort key renamed", change(t, deployed, "sortKey: at", "sortKey: when", "  at: {", "  when: {"),
 			"sort key at (N) becomes when (N)", ""},
+		{"queue to bucket", deployed, "StreamerDeadLetterQueue (AWS::SQS::Queue) is removed: failed batches now go to an S3 bucket",
+			change(t, deployed, "fields:", "stream: {onFailure: sqs}\nfields:")},
+		{"bucket to queue", change(t, deployed, "fields:", "stream: {onFailure: sqs}\nfields:"),
+			"StreamerFailureBucket (AWS::S3::Bucket) is removed: failed batches now go to an SQS queue (stream.onFailure: sqs).\n" +
+				"    CloudFormation keeps the failure bucket (DeletionPolicy: Retain)", ""},
 		{"stream view", change(t, deployed, "fields:", "stream: {view: KEYS_ONLY}\nfields:"),
 			"stream view NEW_IMAGE becomes KEYS_ONLY", ""},
 		{"stack renamed", change(t, deployed, "name: streamer", "name: orders"),
 			"StreamerTable (AWS::DynamoDB::Table) is removed.\n    CloudFormation keeps the table and its items (DeletionPolicy: Retain) but it leaves the stack: orphaned", ""},
 		{"stack renamed, nothing retained", change(t, deployed, "name: streamer", "name: orders", "  sortKey: at\n", "  sortKey: at\n  retain: false\n"),
-			"StreamerDeadLetterQueue (AWS::SQS::Queue) is removed.\n    CloudFormation deletes the dead-letter queue",
+			"StreamerFailureBucket (AWS::S3::Bucket) is removed.\n    CloudFormation deletes the failure bucket and the failed batches it holds (or, while the bucket is not empty",
 			change(t, deployed, "  sortKey: at\n", "  sortKey: at\n  retain: false\n")},
 		{"field type", change(t, deployed, "message: {type: string, required: true}", "message: {type: integer, required: true}"),
 			"StreamerBodyModel (AWS::ApiGateway::Model) changes: field message changes type from string to integer.\n" +

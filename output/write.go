@@ -51,6 +51,9 @@ func (e *RefusedError) Error() string {
 			fmt.Fprintf(&b, ": %s", strings.Join(c.Why, "; "))
 		}
 		fmt.Fprintf(&b, ".\n    %s.\n", c.Loss)
+		if c.Fix != "" {
+			fmt.Fprintf(&b, "    Fix: %s.\n", c.Fix)
+		}
 	}
 	b.WriteString("Nothing was written. Keep the spec's keys, stream view, name and field types as they are (or add a field of the new type under a new name), " +
 		"or, to accept the loss (or if this output was never deployed), run again with --allow-replace. " +

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -292,6 +293,14 @@ var badSpecs = []struct {
 	{"min gt max",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, a: {type: string, minLength: 3, maxLength: 2}, b: {type: number, minimum: 2, maximum: 1.5}, c: {type: list, items: {type: string}, minItems: 2, maxItems: 1}}\n",
 		"s.yaml:4:90: fields.a.maxLength: maxLength 2 is less than minLength 3\ns.yaml:4:133: fields.b.maximum: maximum 1.5 is less than minimum 2\ns.yaml:4:201: fields.c.maxItems: maxItems 1 is less than minItems 2"},
+	{"integer bound beyond int64",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, a: {type: integer, minimum: -9223372036854775809}, b: {type: integer, maximum: 9223372036854775808}}\n",
+		"s.yaml:4:75: fields.a.minimum: -9223372036854775809 is out of range: the handler's integers are 64-bit (-9223372036854775808..9223372036854775807)\ns.yaml:4:126: fields.b.maximum: 9223372036854775808 is out of range: the handler's integers are 64-bit (-9223372036854775808..9223372036854775807)"},
+	{"more items than a #foreach loops",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  l: {type: list, items: {type: integer}, maxItems: 1001}\n  n: {type: numberSet, minItems: 1001}\n  d: {type: list, items: {type: list, items: {type: string}, maxItems: 5000}}\n",
+		"s.yaml:6:53: fields.l.maxItems: maxItems 1001 is over 1000: API Gateway stops a mapping template's #foreach loop after 1000 iterations, so the request template would store a longer list cut short\n" +
+			"s.yaml:7:34: fields.n.minItems: minItems 1001 is over 1000: API Gateway stops a mapping template's #foreach loop after 1000 iterations, so the request template would store a longer numberSet cut short\n" +
+			"s.yaml:8:72: fields.d.items.maxItems: maxItems 5000 is over 1000: API Gateway stops a mapping template's #foreach loop after 1000 iterations, so the request template would store a longer list cut short"},
 	{"negative length",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, a: {type: string, minLength: -1}, b: {type: string, maxLength: 1.5}}\n",
 		"s.yaml:4:76: fields.a.minLength: must be 0 or more, not -1\ns.yaml:4:110: fields.b.maxLength: must be an integer, not a number"},
@@ -309,7 +318,7 @@ var badSpecs = []struct {
 		"s.yaml:5:18: stream.events: is empty, so no record would reach the handler; name at least one of INSERT, MODIFY, REMOVE"},
 	{"stream key typo",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {batchsize: 10, memorySize: 512}\n",
-		"s.yaml:5:10: stream: unknown key \"batchsize\"; did you mean \"batchSize\"?\ns.yaml:5:25: stream: unknown key \"memorySize\"; known keys: view, events, batchSize, batchWindow, retries, maxRecordAge, parallelization, memory, timeout"},
+		"s.yaml:5:10: stream: unknown key \"batchsize\"; did you mean \"batchSize\"?\ns.yaml:5:25: stream: unknown key \"memorySize\"; known keys: view, events, batchSize, batchWindow, retries, maxRecordAge, parallelization, memory, timeout, onFailure, failureRetention, logLevel, environment, permissions"},
 	{"key not string",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, [a]: {type: string}}\n",
 		"s.yaml:4:47: fields: a key must be a plain name, not a list"},
@@ -424,6 +433,42 @@ var badSpecs = []struct {
 	{"pattern [\\s]",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  p: {type: string, pattern: '[\\s]'}\n",
 		"s.yaml:6:30: fields.p.pattern: character 2: \\s is ASCII whitespace in Go but Unicode whitespace in ECMA 262; write [ \\t\\n\\r\\f\\v] (or [^ \\t\\n\\r\\f\\v] for \\S)"},
+	{"tracing not bool",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\ntracing: yes please\n",
+		"s.yaml:5:10: tracing: must be true or false, not a string"},
+	{"onFailure",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {onFailure: dlq}\n",
+		"s.yaml:5:21: stream.onFailure: unknown failure destination \"dlq\"; did you mean \"sqs\"?"},
+	{"onFailure typo key",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {onFailur: s3}\n",
+		"s.yaml:5:10: stream: unknown key \"onFailur\"; did you mean \"onFailure\"?"},
+	{"failureRetention sqs",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {onFailure: sqs, failureRetention: 15}\n",
+		"s.yaml:5:44: stream.failureRetention: must be in 1..14 days with onFailure: sqs, not 15"},
+	{"failureRetention s3",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {failureRetention: 0}\nalarms: {}\n",
+		"s.yaml:5:28: stream.failureRetention: must be in 1..3650 days with onFailure: s3, not 0"},
+	{"logLevel",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {logLevel: warning}\n",
+		"s.yaml:5:20: stream.logLevel: unknown log level \"warning\"; did you mean \"WARN\"?"},
+	{"environment names",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream:\n  environment:\n    AWS_REGION: eu-west-1\n    1X: a\n    STREAMGEN_TABLE_NAME: t\n    A: b\n    AWS_LAMBDA_LOG_LEVEL: DEBUG\n    PORT: 8080\n",
+		"s.yaml:7:5: stream.environment: \"AWS_REGION\" is reserved: Lambda sets it itself\ns.yaml:8:5: stream.environment: \"1X\" is not a variable name Lambda accepts: a letter, then at least one of A-Z, a-z, 0-9 and _\ns.yaml:9:5: stream.environment: \"STREAMGEN_TABLE_NAME\" is set by the generated stack for the handler to find its stack; choose another name\ns.yaml:10:5: stream.environment: \"A\" is not a variable name Lambda accepts: a letter, then at least one of A-Z, a-z, 0-9 and _\ns.yaml:11:5: stream.environment: \"AWS_LAMBDA_LOG_LEVEL\" would fight stream.logLevel, which sets the handler's level; use stream.logLevel\ns.yaml:12:11: stream.environment.PORT: must be a string, not an integer; quote it: \"8080\""},
+	{"environment list",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {environment: [A=b]}\n",
+		"s.yaml:5:23: stream.environment: must be a mapping of keys, not a list"},
+	{"permissions",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream:\n  permissions:\n    - actions: ['*', events:PutEvents, events:PutEvents, PutEvents]\n      resources: [arn:aws:events:*:*:event-bus/default, bucket/x, '*']\n    - actions: []\n    - {action: [s3:GetObject], resources: ['*']}\n    - s3:GetObject\n",
+		"s.yaml:7:17: stream.permissions[0].actions[0]: action \"*\" names no service; write service:Action, e.g. events:PutEvents\ns.yaml:7:40: stream.permissions[0].actions[2]: duplicate action \"events:PutEvents\"\ns.yaml:7:58: stream.permissions[0].actions[3]: action \"PutEvents\" must be service:Action, e.g. events:PutEvents or s3:Get*\ns.yaml:8:57: stream.permissions[0].resources[1]: resource \"bucket/x\" must be an ARN (arn:aws:service:region:account:resource) or \"*\"\ns.yaml:9:7: stream.permissions[1]: missing required key \"resources\"\ns.yaml:9:16: stream.permissions[1].actions: is empty; give at least one action\ns.yaml:10:8: stream.permissions[2]: unknown key \"action\"; did you mean \"actions\"?\ns.yaml:11:7: stream.permissions[3]: must be a mapping of keys, not a string"},
+	{"alarms",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nalarms:\n  email: [ops@example.com, ops@example.com, ops]\n  iteratorAge: 30\n  treshold: 1\n",
+		"s.yaml:6:28: alarms.email[1]: duplicate address \"ops@example.com\"\ns.yaml:6:45: alarms.email[2]: \"ops\" is not an email address like ops@example.com\ns.yaml:7:16: alarms.iteratorAge: must be in 60..86400, not 30\ns.yaml:8:3: alarms: unknown key \"treshold\"; known keys: email, iteratorAge"},
+	{"alarms null",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nalarms:\n",
+		"s.yaml:5:8: alarms: must be a mapping of keys, not an empty value"},
+	{"environment too big",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream:\n  environment:\n    A1: \"" + strings.Repeat("x", 2000) + "\"\n    B2: \"" + strings.Repeat("y", 1600) + "\"\n",
+		"s.yaml:7:5: stream.environment: the variables take 3604 bytes (names and values); Lambda takes 4 KB of variables in all, of which the stack's own STREAMGEN_* keep 512: at most 3584"},
 }
 
 func TestParseRejects(t *testing.T) {

@@ -196,7 +196,36 @@ func (p *parser) counts(f *Field, m map[string]entry, path string) {
 	if (f.Type == StringSet || f.Type == NumberSet) && f.MaxItems != nil && *f.MaxItems == 0 {
 		p.errorf(m["maxItems"].value, join(path, "maxItems"), "a set holds at least one element; maxItems must be 1 or more")
 	}
+	if !Looped(f.Type) {
+		return
+	}
+	for _, c := range []struct {
+		key   string
+		count *int
+	}{{"minItems", f.MinItems}, {"maxItems", f.MaxItems}} {
+		if c.count != nil && *c.count > MaxLoopItems {
+			p.errorf(m[c.key].value, join(path, c.key), "%s %d is over %d: API Gateway stops a mapping template's #foreach loop after %d iterations, so the request template would store a longer %s cut short",
+				c.key, *c.count, MaxLoopItems, MaxLoopItems, f.Type)
+		}
+	}
+	if _, given := m["maxItems"]; !given {
+		most := MaxLoopItems
+		f.MaxItems = &most
+	}
 }
+
+// MaxLoopItems is the most elements an array the request template loops
+// over may hold: API Gateway's quota "Number of iterations in a #foreach ...
+// #end loop in mapping templates" is 1000 and cannot be raised
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html),
+// and the loop stops there without an error. It is every such array's
+// maxItems when the spec gives none.
+const MaxLoopItems = 1000
+
+// Looped reports whether the request template writes a value of type t with
+// a #foreach loop: lists and number sets are (element by element), string
+// sets are not (one $input.json of the whole array).
+func Looped(t Type) bool { return t == List || t == NumberSet }
 
 // count reads an optional integer >= 0.
 func (p *parser) count(m map[string]entry, key, path string) *int {

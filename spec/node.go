@@ -15,6 +15,7 @@ import (
 type parser struct {
 	file     string
 	errs     Errors
+	warnings Errors                    // valid but pointless settings, said but not refused
 	patterns map[*Field]*regexp.Regexp // compiled patterns, to check defaults and enums
 	// suggested holds path+" "+key for each known key a misspelt key was
 	// taken for, so that the key is not also reported missing.
@@ -30,6 +31,15 @@ func (p *parser) errorf(n *yaml.Node, path, format string, args ...any) {
 		Pos:  Pos{Line: n.Line, Col: n.Column},
 		Path: path,
 		Msg:  fmt.Sprintf(format, args...),
+	})
+}
+
+func (p *parser) warnf(n *yaml.Node, path, format string, args ...any) {
+	p.warnings = append(p.warnings, &Error{
+		File: p.file,
+		Pos:  Pos{Line: n.Line, Col: n.Column},
+		Path: path,
+		Msg:  "warning: " + fmt.Sprintf(format, args...),
 	})
 }
 

@@ -22,10 +22,11 @@ var (
 )
 
 var (
-	topKeys    = []string{"version", "name", "api", "table", "fields", "stream"}
+	topKeys    = []string{"version", "name", "api", "table", "fields", "stream", "tracing", "alarms"}
 	apiKeys    = []string{"path", "stage", "auth", "throttle", "cors"}
 	tableKeys  = []string{"partitionKey", "sortKey", "ttl", "onDuplicate", "retain"}
-	streamKeys = []string{"view", "events", "batchSize", "batchWindow", "retries", "maxRecordAge", "parallelization", "memory", "timeout"}
+	streamKeys = []string{"view", "events", "batchSize", "batchWindow", "retries", "maxRecordAge", "parallelization", "memory", "timeout",
+		"onFailure", "failureRetention", "logLevel", "environment", "permissions"}
 
 	auths        = []string{string(AuthNone), string(AuthIAM), string(AuthAPIKey)}
 	onDuplicates = []string{string(Reject), string(Overwrite)}
@@ -56,6 +57,7 @@ func Parse(file string, src []byte) (*Spec, error) {
 		return nil, p.sorted()
 	}
 	s.File = file
+	s.Warnings = p.warnings
 	return s, nil
 }
 
@@ -236,11 +238,18 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 	s.API = p.api(top["api"])
 	if e, ok := top["fields"]; ok {
 		s.Fields = p.fields(e.key, e.value, "fields", 1)
+		s.FieldsPos = Pos{Line: e.key.Line, Col: e.key.Column}
 	}
 	if e, ok := top["table"]; ok {
 		s.Table = p.table(e, s)
 	}
 	s.Stream = p.stream(top["stream"])
+	if e, ok := top["tracing"]; ok {
+		s.Tracing, _ = p.boolean(e.value, "tracing")
+	}
+	if e, ok := top["alarms"]; ok {
+		s.Alarms = p.alarms(e)
+	}
 	return s
 }
 
@@ -504,12 +513,14 @@ func (p *parser) stream(e entry) Stream {
 		View: "NEW_IMAGE", Events: append([]string(nil), eventNames...),
 		BatchSize: 100, BatchWindow: 0, Retries: 3, MaxRecordAge: -1,
 		Parallelization: 1, Memory: 256, Timeout: 30,
+		OnFailure: FailToS3, FailureRetention: 14, LogLevel: "INFO",
 	}
 	if e.value == nil {
 		return s
 	}
 	const path = "stream"
 	m := p.block(e.value, path, streamKeys)
+	p.operations(m, &s)
 	if e, ok := m["view"]; ok {
 		if v, ok := p.oneOf(e.value, path+".view", "stream view", views, nil); ok {
 			s.View = v
@@ -546,10 +557,19 @@ func (p *parser) stream(e entry) Stream {
 			} else {
 				s.MaxRecordAge = v
 			}
+			if v > streamRetention {
+				p.warnf(e.value, path+".maxRecordAge", "%d seconds is more than the %d (24 hours) a DynamoDB stream keeps a record, so records expire before this age and it never applies; use -1 or at most %d",
+					v, streamRetention, streamRetention)
+			}
 		}
 	}
 	return s
 }
+
+// streamRetention is how long a DynamoDB stream keeps a record: "All data
+// in DynamoDB Streams is subject to a 24-hour lifetime"
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html).
+const streamRetention = 24 * 60 * 60
 
 // events reads the stream event names, returned in the order INSERT, MODIFY, REMOVE.
 func (p *parser) events(n *yaml.Node) ([]string, bool) {

@@ -48,7 +48,10 @@ func TestParseContract(t *testing.T) {
 		{Name: "name", Type: String, Required: true, Path: "fields.author.fields.name", Pos: Pos{47, 7}},
 		{Name: "email", Type: String, Pattern: "^[^@]+@[^@]+$", Path: "fields.author.fields.email", Pos: Pos{48, 7}},
 	}
+	scores := f("scores", NumberSet, 43)
+	scores.MaxItems = intp(MaxLoopItems) // a #foreach loops over a number set's elements
 	lines := f("lines", List, 49)
+	lines.MaxItems = intp(MaxLoopItems)
 	lines.Items = &Field{Type: Object, Path: "fields.lines.items", Pos: Pos{51, 5}, Fields: []*Field{
 		{Name: "sku", Type: String, Required: true, Path: "fields.lines.items.fields.sku", Pos: Pos{54, 9}},
 		{Name: "qty", Type: Integer, Minimum: dec("1"), Path: "fields.lines.items.fields.qty", Pos: Pos{55, 9}},
@@ -60,9 +63,11 @@ func TestParseContract(t *testing.T) {
 		API:     API{Path: "/InsertItem", Stage: "prod", Auth: AuthNone, Throttle: &Throttle{Rate: 100, Burst: 200}},
 		Table:   Table{PartitionKey: "id", SortKey: "createdAt", TTL: "expiresAt", OnDuplicate: Reject, Retain: true},
 		Fields: []*Field{id, createdAt, message, status, count, f("price", Number, 39), f("urgent", Boolean, 40), tags,
-			f("labels", StringSet, 42), f("scores", NumberSet, 43), author, lines},
+			f("labels", StringSet, 42), scores, author, lines},
 		Stream: Stream{View: "NEW_IMAGE", Events: []string{"INSERT", "MODIFY", "REMOVE"}, BatchSize: 100, BatchWindow: 0,
-			Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30},
+			Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30,
+			OnFailure: FailToS3, FailureRetention: 14, LogLevel: "INFO"},
+		FieldsPos: Pos{22, 1},
 	}
 	if !reflect.DeepEqual(got, want) {
 		g, _ := json.MarshalIndent(got, "", " ")
@@ -80,13 +85,69 @@ func TestParseDefaults(t *testing.T) {
 	wantAPI := API{Path: "/InsertItem", Stage: "prod", Auth: AuthNone}
 	wantTable := Table{PartitionKey: "k", OnDuplicate: Reject, Retain: true}
 	wantStream := Stream{View: "NEW_IMAGE", Events: []string{"INSERT", "MODIFY", "REMOVE"}, BatchSize: 100,
-		Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30}
+		Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30,
+		OnFailure: FailToS3, FailureRetention: 14, LogLevel: "INFO"}
+	if s.Tracing || s.Alarms != nil {
+		t.Errorf("tracing %v, alarms %+v: want neither by default", s.Tracing, s.Alarms)
+	}
 	if !reflect.DeepEqual(s.API, wantAPI) || !reflect.DeepEqual(s.Table, wantTable) || !reflect.DeepEqual(s.Stream, wantStream) {
 		t.Errorf("defaults:\n%+v\n%+v\n%+v", s.API, s.Table, s.Stream)
 	}
 	// A string key from the body may not be empty: DynamoDB refuses it.
 	if k := s.Field("k"); k.MinLength == nil || *k.MinLength != 1 {
 		t.Errorf("string key from the body: minLength %v, want 1", k.MinLength)
+	}
+}
+
+// TestLoopedMaxItems: every array the request template loops over (a list
+// at any depth, a number set) holds at most 1000 elements unless the spec
+// says fewer; a string set is not looped and keeps no limit.
+func TestLoopedMaxItems(t *testing.T) {
+	s, err := Parse("s.yaml", []byte(`version: 1
+name: s
+table: {partitionKey: id}
+fields:
+  id: {type: string, from: requestId}
+  l: {type: list, items: {type: list, items: {type: integer}}}
+  o: {type: object, fields: {n: {type: numberSet}}}
+  few: {type: list, items: {type: string}, maxItems: 3}
+  ss: {type: stringSet}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := s.Field("o").Fields[0]
+	for _, c := range []struct {
+		f    *Field
+		want int
+	}{{s.Field("l"), 1000}, {s.Field("l").Items, 1000}, {o, 1000}, {s.Field("few"), 3}} {
+		if c.f.MaxItems == nil || *c.f.MaxItems != c.want {
+			t.Errorf("%s: maxItems %v, want %d", c.f.Path, c.f.MaxItems, c.want)
+		}
+		if !Looped(c.f.Type) {
+			t.Errorf("%s: %s not looped", c.f.Path, c.f.Type)
+		}
+	}
+	if ss := s.Field("ss"); ss.MaxItems != nil || Looped(ss.Type) {
+		t.Errorf("string set: maxItems %v, looped %v; want no limit", ss.MaxItems, Looped(ss.Type))
+	}
+}
+
+// TestMaxRecordAgeOverRetention: an age past the stream's 24 hours is
+// valid (the contract allows up to 604800) but said to do nothing.
+func TestMaxRecordAgeOverRetention(t *testing.T) {
+	const base = "version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {maxRecordAge: "
+	for age, warned := range map[string]bool{"86400": false, "86401": true, "604800": true, "-1": false} {
+		s, err := Parse("s.yaml", []byte(base+age+"}\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", age, err)
+		}
+		if got := len(s.Warnings) == 1; got != warned {
+			t.Errorf("maxRecordAge %s: warnings %v", age, s.Warnings)
+		}
+		if warned && !strings.HasPrefix(s.Warnings.Error(), "s.yaml:5:24: stream.maxRecordAge: warning: "+age+" seconds is more than the 86400 (24 hours)") {
+			t.Errorf("maxRecordAge %s: warning %q", age, s.Warnings)
+		}
 	}
 }
 
@@ -135,6 +196,21 @@ stream:
   parallelization: 10
   memory: 10240
   timeout: 900
+  onFailure: sqs
+  failureRetention: 1
+  logLevel: DEBUG
+  environment:
+    NOTIFY_URL: https://hooks.example.com/orders
+    Mode_2: "on"
+  permissions:
+    - actions: [events:PutEvents, s3:Get*]
+      resources: ["arn:aws:events:*:*:event-bus/default", "arn:aws:s3:::b/*"]
+    - actions: [sns:Publish]
+      resources: ["*"]
+tracing: true
+alarms:
+  email: [ops@example.com, b.c@d.example.org]
+  iteratorAge: 86400
 `
 	s, err := Parse("s.yaml", []byte(src))
 	if err != nil {
@@ -148,8 +224,17 @@ stream:
 		t.Errorf("table: %+v", s.Table)
 	}
 	if want := (Stream{View: "KEYS_ONLY", Events: []string{"INSERT", "REMOVE"}, BatchSize: 10000, BatchWindow: 300,
-		Retries: -1, MaxRecordAge: 604800, Parallelization: 10, Memory: 10240, Timeout: 900}); !reflect.DeepEqual(s.Stream, want) {
+		Retries: -1, MaxRecordAge: 604800, Parallelization: 10, Memory: 10240, Timeout: 900,
+		OnFailure: FailToSQS, FailureRetention: 1, LogLevel: "DEBUG",
+		Environment: []EnvVar{{"NOTIFY_URL", "https://hooks.example.com/orders"}, {"Mode_2", "on"}},
+		Permissions: []Permission{
+			{Actions: []string{"events:PutEvents", "s3:Get*"}, Resources: []string{"arn:aws:events:*:*:event-bus/default", "arn:aws:s3:::b/*"}},
+			{Actions: []string{"sns:Publish"}, Resources: []string{"*"}},
+		}}); !reflect.DeepEqual(s.Stream, want) {
 		t.Errorf("stream: %+v", s.Stream)
+	}
+	if want := (&Alarms{Email: []string{"ops@example.com", "b.c@d.example.org"}, IteratorAge: 86400}); !s.Tracing || !reflect.DeepEqual(s.Alarms, want) {
+		t.Errorf("tracing %v, alarms %+v", s.Tracing, s.Alarms)
 	}
 	values := map[string]any{
 		"s":  "abc",

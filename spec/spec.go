@@ -12,6 +12,20 @@ type Spec struct {
 	Table   Table
 	Fields  []*Field // in the order of the file
 	Stream  Stream
+	Tracing bool    // X-Ray on the API stage and the handler
+	Alarms  *Alarms // nil: no alarms
+
+	FieldsPos Pos // where the fields key is, for limits the fields as a whole break
+
+	// Warnings are settings the contract allows that do nothing, in file
+	// order; they do not make the spec invalid.
+	Warnings Errors
+}
+
+// Alarms is the spec's alarms block: CloudWatch alarms notify an SNS topic.
+type Alarms struct {
+	Email       []string // addresses subscribed to the topic; may be empty
+	IteratorAge int      // seconds the handler may lag behind the stream, 60..86400
 }
 
 // API is the spec's api block, defaults applied.
@@ -66,6 +80,33 @@ type Stream struct {
 	Parallelization int
 	Memory          int
 	Timeout         int
+
+	OnFailure        OnFailure // where a batch given up on is recorded; S3 by default
+	FailureRetention int       // days a failed batch is kept
+	LogLevel         string    // DEBUG | INFO | WARN | ERROR
+	Environment      []EnvVar  // the handler's own variables, in file order
+	Permissions      []Permission
+}
+
+// OnFailure is the failure destination of the stream's event source mapping.
+type OnFailure string
+
+const (
+	// FailToS3 keeps the whole invocation record, the records included.
+	FailToS3 OnFailure = "s3"
+	// FailToSQS keeps the batch's shard and sequence numbers only.
+	FailToSQS OnFailure = "sqs"
+)
+
+// EnvVar is one environment variable of the handler.
+type EnvVar struct {
+	Name, Value string
+}
+
+// Permission is one Allow statement added to the handler's role.
+type Permission struct {
+	Actions   []string // service:Action, wildcards allowed
+	Resources []string // ARNs or "*"
 }
 
 // Type is a field type of the contract.

@@ -14,7 +14,9 @@ import (
 )
 
 // accessLogFormat is one JSON line per request in the stage's access log.
-const accessLogFormat = `{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","apiKeyId":"$context.identity.apiKeyId","time":"$context.requestTime","method":"$context.httpMethod","path":"$context.resourcePath","status":"$context.status","length":"$context.responseLength","integrationStatus":"$context.integration.status","error":"$context.error.message"}`
+// $context.error.messageString is the message already quoted as a JSON
+// string; the bare message may hold a quote that would break the line.
+const accessLogFormat = `{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","apiKeyId":"$context.identity.apiKeyId","time":"$context.requestTime","method":"$context.httpMethod","path":"$context.resourcePath","status":"$context.status","length":"$context.responseLength","integrationStatus":"$context.integration.status","error":$context.error.messageString}`
 
 const (
 	corsAllowMethods = "'OPTIONS,POST'"
@@ -205,6 +207,16 @@ func declared(params map[string]string) map[string]string {
 
 // gatewayResponses adds the answers API Gateway gives by itself and returns
 // their logical IDs.
+//
+// With several origins they echo the request's Origin, whatever it is: a
+// gateway response maps headers but runs no template, so it cannot test the
+// Origin (x-amazon-apigateway-gateway-responses.responseParameters: a
+// literal or method.request.header.NAME). The allowed-origins rule still
+// holds where it matters: a browser sends a JSON body, an API key or IAM
+// credentials only after a preflight, and the OPTIONS method allows only
+// the listed origins. Other origins can send only simple requests (no JSON
+// content type, no credentials), whose gateway answers (415, 403, 429, the
+// validator's 400 about the body sent) hold nothing stored.
 func (b *builder) gatewayResponses() []string {
 	var out []string
 	params := map[string]string{}
@@ -213,6 +225,7 @@ func (b *builder) gatewayResponses() []string {
 	case 1:
 		params["gatewayresponse.header."+allowOrigin] = quote(b.s.API.CORS[0])
 	default:
+		params["gatewayresponse.header."+allowOrigin] = "method.request.header.Origin"
 		params["gatewayresponse.header.Vary"] = "'Origin'"
 	}
 	if len(params) == 0 {
@@ -257,20 +270,7 @@ func (b *builder) deploymentAndStage(methods, gatewayResponses []string) error {
 	})
 
 	b.add(id.AccessLogs, b.logGroup())
-	// Access logging needs the account's CloudWatch role for API Gateway. The
-	// setting is per account and region and outlives this stack, so the role
-	// is retained on delete: other APIs may rely on it.
-	b.add(id.AccountRole, &iam.Role{
-		AssumeRolePolicyDocument:             assumeRole("apigateway.amazonaws.com"),
-		ManagedPolicyArns:                    []string{cloudformation.Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")},
-		Tags:                                 b.tags(),
-		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy("Retain"),
-		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy("Retain"),
-	})
-	b.add(id.Account, &apigateway.Account{
-		CloudWatchRoleArn: cloudformation.GetAttPtr(id.AccountRole, "Arn"),
-	})
-
+	b.accountLogsRole()
 	stage := &apigateway.Stage{
 		RestApiId:    cloudformation.Ref(id.Api),
 		DeploymentId: cloudformation.RefPtr(deployment),
@@ -279,8 +279,17 @@ func (b *builder) deploymentAndStage(methods, gatewayResponses []string) error {
 			DestinationArn: cloudformation.GetAttPtr(id.AccessLogs, "Arn"),
 			Format:         cloudformation.String(accessLogFormat),
 		},
-		Tags:                       b.tags(),
-		AWSCloudFormationDependsOn: []string{id.Account},
+		// The access log needs the account's CloudWatch role set first: when
+		// this stack sets it, the Ref makes the stage wait for it.
+		Description: cloudformation.IfPtr(id.CreatesLogsRole,
+			cloudformation.Sub(stageDescription+" (CloudWatch role set by this stack: ${"+id.Account+"})"),
+			stageDescription),
+		Tags: b.tags(),
+	}
+	if s.Tracing {
+		// API Gateway sends the traces itself; the role needs nothing
+		// (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-xray.html).
+		stage.TracingEnabled = cloudformation.Bool(true)
 	}
 	if t := s.API.Throttle; t != nil {
 		stage.MethodSettings = []apigateway.Stage_MethodSetting{{
@@ -292,6 +301,49 @@ func (b *builder) deploymentAndStage(methods, gatewayResponses []string) error {
 	}
 	b.add(id.Stage, stage)
 	return nil
+}
+
+const stageDescription = "Access logs to CloudWatch through the account's API Gateway role"
+
+// accountLogsRole lets this stack set API Gateway's CloudWatch Logs role, the
+// access log's prerequisite. It is one setting per account and region, so
+// the stack does it only when its parameter says so (the deploy recipe says
+// true when the account has no role yet): many stacks in an account then
+// neither overwrite each other's setting nor each leave a role behind. The
+// role is kept when the stack is deleted or stops setting it, since every
+// API of the account and region logs through it.
+func (b *builder) accountLogsRole() {
+	id := b.id
+	b.t.Parameters[id.CreateLogsRole] = cloudformation.Parameter{
+		Type: "String",
+		Description: cloudformation.String("true: create API Gateway's CloudWatch Logs role and set it for the account and region " +
+			"(once per account and region: aws apigateway get-account shows no cloudwatchRoleArn). false: the account has one already"),
+		Default:       "true",
+		AllowedValues: []any{"true", "false"},
+	}
+	// In goformation's encoded form: its Template.JSON evaluates a literal
+	// Fn::Equals, taking the parameter's default for the Ref.
+	b.t.Conditions[id.CreatesLogsRole] = cloudformation.Equals(cloudformation.Ref(id.CreateLogsRole), "true")
+	b.add(id.AccountRole, &iam.Role{
+		AssumeRolePolicyDocument:             assumeRole("apigateway.amazonaws.com"),
+		ManagedPolicyArns:                    []string{cloudformation.Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")},
+		Tags:                                 b.tags(),
+		AWSCloudFormationCondition:           id.CreatesLogsRole,
+		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy("Retain"),
+		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy("Retain"),
+	})
+	b.add(id.Account, &apigateway.Account{
+		CloudWatchRoleArn:          cloudformation.GetAttPtr(id.AccountRole, "Arn"),
+		AWSCloudFormationCondition: id.CreatesLogsRole,
+		// "If an API Gateway resource has never been created in your AWS
+		// account, you must add a dependency on another API Gateway
+		// resource" (AWS::ApiGateway::Account, CloudFormation reference).
+		AWSCloudFormationDependsOn: []string{id.Api},
+		// Kept, like the role: the setting must outlive the stack, whatever
+		// a delete would do to it (today nothing: aws-cdk#6194).
+		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy("Retain"),
+		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy("Retain"),
+	})
 }
 
 // apiKey adds the key callers send in X-Api-Key and the usage plan that

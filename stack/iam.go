@@ -4,6 +4,7 @@ package stack
 type statement struct {
 	Actions   []string
 	Resources []string
+	Condition map[string]map[string]string // nil: none
 }
 
 type policyDocument struct {
@@ -15,13 +16,14 @@ type policyStatement struct {
 	Effect    string
 	Principal map[string]string `json:",omitempty"`
 	Action    []string
-	Resource  []string `json:",omitempty"`
+	Resource  []string                     `json:",omitempty"`
+	Condition map[string]map[string]string `json:",omitempty"`
 }
 
 func policy(statements ...statement) policyDocument {
 	doc := policyDocument{Version: "2012-10-17"}
 	for _, s := range statements {
-		doc.Statement = append(doc.Statement, policyStatement{Effect: "Allow", Action: s.Actions, Resource: s.Resources})
+		doc.Statement = append(doc.Statement, policyStatement{Effect: "Allow", Action: s.Actions, Resource: s.Resources, Condition: s.Condition})
 	}
 	return doc
 }

@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"strings"
 )
@@ -13,36 +15,45 @@ type ids struct {
 
 	Table, Api, Model, Validator, PostMethod, OptionsMethod, IntegrationRole string
 	Stage, AccessLogs, Account, AccountRole                                  string
+	CreateLogsRole, CreatesLogsRole                                          string // parameter, condition
 	UsagePlan, ApiKey, UsagePlanKey                                          string
 	Function, FunctionRole, FunctionLogs, DeadLetterQueue, StreamMapping     string
+	FailureBucket, FailureBucketPolicy                                       string
+	AlarmKey, AlarmTopic                                                     string
 	CodeBucket, CodeKey                                                      string
 }
 
 func newIDs(name string) ids {
 	p := pascal(name)
 	return ids{
-		prefix:          p,
-		Table:           p + "Table",
-		Api:             p + "Api",
-		Model:           p + "BodyModel",
-		Validator:       p + "BodyValidator",
-		PostMethod:      p + "PostMethod",
-		OptionsMethod:   p + "OptionsMethod",
-		IntegrationRole: p + "PutItemRole",
-		Stage:           p + "Stage",
-		AccessLogs:      p + "AccessLogs",
-		Account:         p + "ApiGatewayAccount",
-		AccountRole:     p + "ApiGatewayLogsRole",
-		UsagePlan:       p + "UsagePlan",
-		ApiKey:          p + "ApiKey",
-		UsagePlanKey:    p + "UsagePlanKey",
-		Function:        p + "Handler",
-		FunctionRole:    p + "HandlerRole",
-		FunctionLogs:    p + "HandlerLogs",
-		DeadLetterQueue: p + "DeadLetterQueue",
-		StreamMapping:   p + "StreamMapping",
-		CodeBucket:      "CodeBucket",
-		CodeKey:         "CodeKey",
+		prefix:              p,
+		Table:               p + "Table",
+		Api:                 p + "Api",
+		Model:               p + "BodyModel",
+		Validator:           p + "BodyValidator",
+		PostMethod:          p + "PostMethod",
+		OptionsMethod:       p + "OptionsMethod",
+		IntegrationRole:     p + "PutItemRole",
+		Stage:               p + "Stage",
+		AccessLogs:          p + "AccessLogs",
+		Account:             p + "ApiGatewayAccount",
+		AccountRole:         p + "ApiGatewayLogsRole",
+		UsagePlan:           p + "UsagePlan",
+		ApiKey:              p + "ApiKey",
+		UsagePlanKey:        p + "UsagePlanKey",
+		Function:            p + "Handler",
+		FunctionRole:        p + "HandlerRole",
+		FunctionLogs:        p + "HandlerLogs",
+		DeadLetterQueue:     p + "DeadLetterQueue",
+		StreamMapping:       p + "StreamMapping",
+		FailureBucket:       p + "FailureBucket",
+		FailureBucketPolicy: p + "FailureBucketPolicy",
+		AlarmKey:            p + "AlarmKey",
+		AlarmTopic:          p + "AlarmTopic",
+		CodeBucket:          "CodeBucket",
+		CreateLogsRole:      "CreateApiGatewayLogsRole",
+		CreatesLogsRole:     "CreatesApiGatewayLogsRole",
+		CodeKey:             "CodeKey",
 	}
 }
 
@@ -60,6 +71,17 @@ func (i ids) GatewayResponse(typ string) string {
 // names because moto's change sets create resources in name order and
 // ignore DependsOn (CloudFormation itself follows DependsOn).
 func (i ids) Deployment(apiHash string) string { return i.prefix + "StageDeployment" + apiHash }
+
+// AlarmEmail is the subscription of an address of alarms.email, named by a
+// digest of the address: reordering or removing other addresses leaves it
+// alone (a new subscription asks the address to confirm again).
+func (i ids) AlarmEmail(address string) string {
+	sum := sha256.Sum256([]byte(address))
+	return i.prefix + "AlarmEmail" + hex.EncodeToString(sum[:4])
+}
+
+// Alarm is the CloudWatch alarm of the given kind, e.g. "HandlerErrors".
+func (i ids) Alarm(kind string) string { return i.prefix + "Alarm" + kind }
 
 // pascal turns "my-stream_2" into "MyStream2": logical IDs are alphanumeric.
 func pascal(s string) string {

@@ -1,7 +1,8 @@
 // Package stack builds the CloudFormation template of a Dynamo Streamer stack
 // from a spec, with goformation's typed resources: the table and its stream,
 // the REST API whose direct DynamoDB integration stores request bodies, and
-// the stream handler with its event source mapping and dead-letter queue.
+// the stream handler with its event source mapping and failure destination,
+// and, when the spec asks, the alarms that watch them.
 //
 // The text the API inlines (request VTL, body model, response templates) is
 // made by the vtl and schema packages and handed in as a Mapping, so this
@@ -61,9 +62,8 @@ type GatewayResponse struct {
 func TableRef(s *spec.Spec) string { return "${" + newIDs(s.Name).Table + "}" }
 
 const (
-	logRetentionDays    = 30
-	dlqRetentionSeconds = 1209600 // 14 days, SQS's maximum
-	contentTypeJSON     = "application/json"
+	logRetentionDays = 30
+	contentTypeJSON  = "application/json"
 )
 
 // Template builds the whole stack of s around the texts of m.
@@ -84,9 +84,10 @@ func Template(s *spec.Spec, m Mapping) (*cloudformation.Template, error) {
 	if err := b.handler(); err != nil {
 		return nil, err
 	}
+	b.alarms()
 	b.outputs()
 	// NewTemplate adds empty sections that only clutter the output.
-	b.t.Metadata, b.t.Mappings, b.t.Conditions, b.t.Globals = nil, nil, nil, nil
+	b.t.Metadata, b.t.Mappings, b.t.Globals = nil, nil, nil
 	return b.t, nil
 }
 

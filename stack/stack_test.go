@@ -1,7 +1,9 @@
 package stack
 
 import (
+	"encoding/json"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -171,15 +173,17 @@ func TestStreamFilter(t *testing.T) {
 
 func TestRetain(t *testing.T) {
 	for _, retain := range []bool{true, false} {
-		src := seed
+		src := seed + "stream: {onFailure: sqs}\n"
 		want := "Retain"
 		if !retain {
-			src = strings.Replace(seed, "table: {partitionKey: id}", "table: {partitionKey: id, retain: false}", 1)
+			src = strings.Replace(src, "table: {partitionKey: id}", "table: {partitionKey: id, retain: false}", 1)
 			want = "Delete"
 		}
 		s := parse(t, src)
 		tmpl := build(t, s, fixture(s))
-		for _, id := range []string{"MyAppTable", "MyAppDeadLetterQueue"} {
+		s3 := parse(t, strings.Replace(src, "stream: {onFailure: sqs}", "stream: {onFailure: s3}", 1))
+		tmpl.Resources["MyAppFailureBucket"] = build(t, s3, fixture(s3)).Resources["MyAppFailureBucket"]
+		for _, id := range []string{"MyAppTable", "MyAppDeadLetterQueue", "MyAppFailureBucket"} {
 			r := tmpl.Resources[id]
 			if r.DeletionPolicy != want || r.UpdateReplacePolicy != want {
 				t.Errorf("retain %v: %s policies %q/%q, want %s", retain, id, r.DeletionPolicy, r.UpdateReplacePolicy, want)
@@ -247,6 +251,22 @@ func TestCORS(t *testing.T) {
 	if !strings.Contains(got, "$origin == 'https://b.example'") || !strings.Contains(got, "#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)") {
 		t.Errorf("several origins: the response template does not echo an allowed Origin:\n%s", got)
 	}
+	// Gateway responses cannot test the Origin: they echo it, so that a
+	// browser of an allowed origin can read a 400, 403, 429 or 5xx.
+	gateway := 0
+	for id, r := range tmpl.Resources {
+		if r.Type != "AWS::ApiGateway::GatewayResponse" {
+			continue
+		}
+		gateway++
+		params := get(t, r.Properties, "ResponseParameters")
+		if get(t, params, "gatewayresponse.header.Access-Control-Allow-Origin") != "method.request.header.Origin" || get(t, params, "gatewayresponse.header.Vary") != "'Origin'" {
+			t.Errorf("several origins: %s headers %v", id, params)
+		}
+	}
+	if gateway != len(fixture(s).GatewayResponses) {
+		t.Errorf("%d gateway responses", gateway)
+	}
 }
 
 func TestMappingIsChecked(t *testing.T) {
@@ -270,5 +290,132 @@ func TestPascal(t *testing.T) {
 		if got := pascal(in); got != want {
 			t.Errorf("pascal(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestExportsNamedByStack: export names are unique per account and region,
+// so each starts with the stack's name, never the spec's alone: two stacks
+// of one spec (staging, prod) do not collide.
+func TestExportsNamedByStack(t *testing.T) {
+	s := parse(t, strings.Replace(seed, "table:", "api: {auth: api_key}\ntable:", 1))
+	tmpl := build(t, s, fixture(s))
+	if len(tmpl.Outputs) < 7 {
+		t.Fatalf("%d outputs", len(tmpl.Outputs))
+	}
+	for name, o := range tmpl.Outputs {
+		if got := get(t, o, "Export", "Name", "Fn::Sub"); got != "${AWS::StackName}-"+name {
+			t.Errorf("output %s exported as %v", name, get(t, o, "Export", "Name"))
+		}
+	}
+}
+
+// TestAccountLogsRole: the account's CloudWatch role for API Gateway is set
+// only when the stack's parameter says so; then the role is kept, the
+// setting waits for an API Gateway resource (a fresh account needs one
+// first) and the stage waits for the setting. The stage names the account
+// resource only inside Fn::If of the same condition (no DependsOn on a
+// resource that may not exist).
+func TestAccountLogsRole(t *testing.T) {
+	s := parse(t, seed)
+	out, err := YAML(s, fixture(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl struct {
+		Parameters map[string]map[string]any `yaml:"Parameters"`
+		Conditions map[string]any            `yaml:"Conditions"`
+		Resources  map[string]resource       `yaml:"Resources"`
+	}
+	if err := yaml.Unmarshal(out, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	param := tmpl.Parameters["CreateApiGatewayLogsRole"]
+	if !reflect.DeepEqual(param["AllowedValues"], []any{"true", "false"}) || param["Default"] != "true" {
+		t.Errorf("parameter %v", param)
+	}
+	want := map[string]any{"Fn::Equals": []any{map[string]any{"Ref": "CreateApiGatewayLogsRole"}, "true"}}
+	if got := tmpl.Conditions["CreatesApiGatewayLogsRole"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("condition %v, want %v", got, want)
+	}
+	var raw struct {
+		Resources map[string]struct {
+			Condition string `yaml:"Condition"`
+		} `yaml:"Resources"`
+	}
+	if err := yaml.Unmarshal(out, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for id, r := range raw.Resources {
+		conditional := id == "MyAppApiGatewayAccount" || id == "MyAppApiGatewayLogsRole"
+		if (r.Condition == "CreatesApiGatewayLogsRole") != conditional {
+			t.Errorf("%s: condition %q", id, r.Condition)
+		}
+	}
+	for _, id := range []string{"MyAppApiGatewayLogsRole", "MyAppApiGatewayAccount"} {
+		if r := tmpl.Resources[id]; r.DeletionPolicy != "Retain" || r.UpdateReplacePolicy != "Retain" {
+			t.Errorf("%s policies %q/%q, want Retain", id, r.DeletionPolicy, r.UpdateReplacePolicy)
+		}
+	}
+	if got := tmpl.Resources["MyAppApiGatewayAccount"].DependsOn; !reflect.DeepEqual(got, []string{"MyAppApi"}) {
+		t.Errorf("account setting depends on %v, want the REST API", got)
+	}
+	stage := tmpl.Resources["MyAppStage"]
+	if len(stage.DependsOn) != 0 {
+		t.Errorf("stage depends on %v", stage.DependsOn)
+	}
+	cond := get(t, stage.Properties, "Description", "Fn::If")
+	if get(t, cond, 0) != "CreatesApiGatewayLogsRole" || !strings.Contains(get(t, cond, 1, "Fn::Sub").(string), "${MyAppApiGatewayAccount}") {
+		t.Errorf("stage does not wait for the account setting: %v", cond)
+	}
+}
+
+// TestListStreamsOnAnyResource: ListStreams has no resource-level
+// permissions, so it is granted on "*", and it alone.
+func TestListStreamsOnAnyResource(t *testing.T) {
+	s := parse(t, seed)
+	tmpl := build(t, s, fixture(s))
+	statements := get(t, tmpl.Resources["MyAppHandlerRole"].Properties, "Policies", 0, "PolicyDocument", "Statement").([]any)
+	found := false
+	for _, st := range statements {
+		actions := get(t, st, "Action").([]any)
+		resources := get(t, st, "Resource").([]any)
+		for _, a := range actions {
+			if a == "dynamodb:ListStreams" {
+				found = true
+				if len(actions) != 1 || !reflect.DeepEqual(resources, []any{"*"}) {
+					t.Errorf("ListStreams statement %v", st)
+				}
+			}
+		}
+		if reflect.DeepEqual(resources, []any{"*"}) && (len(actions) != 1 || actions[0] != "dynamodb:ListStreams") {
+			t.Errorf("%v granted on every resource", actions)
+		}
+	}
+	if !found {
+		t.Error("no ListStreams")
+	}
+}
+
+// TestAccessLogIsJSON: every access log line is one JSON object whatever
+// the error message holds: API Gateway writes $context.error.messageString
+// already quoted, $context.error.message bare.
+func TestAccessLogIsJSON(t *testing.T) {
+	message := `Invalid request body: "x" is not a number \ or '$'`
+	quoted, _ := json.Marshal(message)
+	line := regexp.MustCompile(`\$context\.[A-Za-z.]+`).ReplaceAllStringFunc(accessLogFormat, func(v string) string {
+		switch v {
+		case "$context.error.messageString":
+			return string(quoted)
+		case "$context.error.message":
+			return message
+		}
+		return "v"
+	})
+	var entry map[string]any
+	if err := json.Unmarshal([]byte(line), &entry); err != nil {
+		t.Fatalf("access log line is not JSON: %v\n%s", err, line)
+	}
+	if entry["error"] != message {
+		t.Errorf("error %q, want %q", entry["error"], message)
 	}
 }

@@ -22,12 +22,20 @@ var replacingProperties = map[string][]string{
 	"AWS::ApiGateway::Stage":            {"RestApiId", "StageName"},
 	"AWS::ApiGateway::ApiKey":           {"GenerateDistinctId", "Name", "Value"},
 	"AWS::ApiGateway::UsagePlanKey":     {"KeyId", "KeyType", "UsagePlanId"},
+	"AWS::S3::Bucket":                   {"BucketName"},
+	"AWS::S3::BucketPolicy":             {"Bucket"},
+	"AWS::SNS::Topic":                   {"FifoTopic", "TopicName"},
+	"AWS::SNS::Subscription":            {"Endpoint", "Protocol", "TopicArn"},
+	"AWS::CloudWatch::Alarm":            {"AlarmName"},
+	"AWS::Logs::MetricFilter":           {"FilterName", "LogGroupName"},
+	"AWS::KMS::Key":                     {"MultiRegion"},
 }
 
 // The resources whose replacement or removal loses data.
 const (
-	tableType = "AWS::DynamoDB::Table"
-	queueType = "AWS::SQS::Queue"
+	tableType  = "AWS::DynamoDB::Table"
+	queueType  = "AWS::SQS::Queue"
+	bucketType = "AWS::S3::Bucket" // the failure bucket
 )
 
 func replaces(typ, property string) bool {

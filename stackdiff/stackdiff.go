@@ -2,9 +2,9 @@
 // resource, as CloudFormation would update one stack into the other: which
 // resources are added, changed in place, replaced or removed, and which of
 // those changes lose data (the table's items, the stream's records, the
-// dead-letter queue's messages) or make the stored items unreadable (a body
-// field's new type, read from the API's model). The guard of regeneration
-// is built on it.
+// failed batches of the dead-letter queue or the failure bucket) or make the
+// stored items unreadable (a body field's new type, read from the API's
+// model). The guard of regeneration is built on it.
 package stackdiff
 
 import (
@@ -41,6 +41,8 @@ type Change struct {
 	Why []string
 	// Loss says what the users of the deployed stack lose; "" when nothing.
 	Loss string
+	// Fix is the change to the spec that avoids the loss, when there is one.
+	Fix string
 }
 
 // Destructive reports whether the change loses data or identity.
@@ -101,7 +103,32 @@ func compare(before, after map[string]resource) []Change {
 		}
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].LogicalID < changes[j].LogicalID })
+	explainNewDestination(changes)
 	return changes
+}
+
+// explainNewDestination says why a failure destination is removed when the
+// other kind is added: the spec's stream.onFailure changed, or, for a stack
+// generated before the key existed, its default (s3) replaced the queue.
+func explainNewDestination(changes []Change) {
+	added := map[string]bool{}
+	for _, c := range changes {
+		if c.Kind == Added {
+			added[c.Type] = true
+		}
+	}
+	for i := range changes {
+		c := &changes[i]
+		switch {
+		case c.Kind != Removed:
+		case c.Type == queueType && added[bucketType]:
+			c.Why = append(c.Why, "failed batches now go to an S3 bucket (stream.onFailure: s3, the default since the spec's additions to version 1)")
+			c.Fix = "to keep the queue, add onFailure: sqs to the spec's stream block"
+		case c.Type == bucketType && added[queueType]:
+			c.Why = append(c.Why, "failed batches now go to an SQS queue (stream.onFailure: sqs)")
+			c.Fix = "to keep the bucket, set onFailure: s3 (or remove onFailure) in the spec's stream block"
+		}
+	}
 }
 
 func removed(id string, old resource) Change {
@@ -114,15 +141,22 @@ func removed(id string, old resource) Change {
 		} else {
 			c.Loss = "CloudFormation deletes the table and every item in it; records of its stream not yet processed are lost"
 		}
-	case queueType:
+	case queueType, bucketType:
+		d := destinations[old.Type]
 		if old.Attributes["DeletionPolicy"] == "Retain" {
-			c.Loss = "CloudFormation keeps the dead-letter queue (DeletionPolicy: Retain) with the failed stream records it holds, " +
-				"but it leaves the stack: orphaned, and later failures go elsewhere"
+			c.Loss = "CloudFormation keeps the " + d.name + " (DeletionPolicy: Retain) with " + d.holds +
+				", but it leaves the stack: orphaned, and later failures go elsewhere"
 		} else {
-			c.Loss = "CloudFormation deletes the dead-letter queue and the failed stream records it holds"
+			c.Loss = "CloudFormation deletes the " + d.name + " and " + d.holds + d.deleteNote
 		}
 	}
 	return c
+}
+
+// destinations describe the two kinds of failure destination in messages.
+var destinations = map[string]struct{ name, holds, deleteNote string }{
+	queueType:  {"dead-letter queue", "the failed stream records it holds", ""},
+	bucketType: {"failure bucket", "the failed batches it holds", " (or, while the bucket is not empty, fails to delete it and leaves it outside the stack)"},
 }
 
 func changed(id string, old, new resource) (Change, bool) {
@@ -146,15 +180,16 @@ func changed(id string, old, new resource) (Change, bool) {
 		if why := itemBreaks(old, new); len(why) > 0 {
 			c.Why = append(c.Why, why...)
 			c.Loss = "the items already stored keep the old types: the handler fails on every stream record of such an item " +
-				"(retried, then sent to the dead-letter queue), and whatever reads the table with the new types fails on them too"
+				"(retried, then given up on to the failure destination), and whatever reads the table with the new types fails on them too"
 		}
-	case queueType:
+	case queueType, bucketType:
 		if c.Kind == Replaced {
-			c.Loss = "CloudFormation creates a new, empty dead-letter queue and moves the stream's failures to it; "
+			d := destinations[new.Type]
+			c.Loss = "CloudFormation creates a new, empty " + d.name + " and moves the stream's failures to it; "
 			if old.Attributes["UpdateReplacePolicy"] == "Retain" {
-				c.Loss += "the old queue and the failed stream records it holds are kept (UpdateReplacePolicy: Retain) but orphaned outside the stack"
+				c.Loss += "the old one and " + d.holds + " are kept (UpdateReplacePolicy: Retain) but orphaned outside the stack"
 			} else {
-				c.Loss += "the old queue is deleted with the failed stream records it holds"
+				c.Loss += "the old one is deleted with " + d.holds + d.deleteNote
 			}
 		}
 	}

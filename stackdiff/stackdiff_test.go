@@ -223,3 +223,42 @@ func TestRetainedQueue(t *testing.T) {
 		t.Fatalf("replaced: %+v", changes)
 	}
 }
+
+// The failure bucket holds data like the queue; moving from one to the other
+// says why and how to keep the old one.
+func TestFailureDestinationMoves(t *testing.T) {
+	const bucket = "  StreamerFailureBucket:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n"
+	queue := "  StreamerDeadLetterQueue:\n    Type: AWS::SQS::Queue\n    Properties:\n      MessageRetentionPeriod: 1209600\n"
+	withBucket := edit(t, queue, bucket)
+
+	changes := diff(t, base, withBucket)
+	byID := map[string]Change{}
+	for _, c := range changes {
+		byID[c.LogicalID] = c
+	}
+	q := byID["StreamerDeadLetterQueue"]
+	if q.Kind != Removed || !q.Destructive() || q.Fix != "to keep the queue, add onFailure: sqs to the spec's stream block" ||
+		!strings.Contains(strings.Join(q.Why, ";"), "failed batches now go to an S3 bucket") {
+		t.Errorf("queue to bucket: %+v", q)
+	}
+	if b := byID["StreamerFailureBucket"]; b.Kind != Added || b.Destructive() {
+		t.Errorf("added bucket: %+v", b)
+	}
+
+	changes = diff(t, withBucket, base)
+	for _, c := range changes {
+		if c.LogicalID == "StreamerFailureBucket" && (c.Kind != Removed || !strings.Contains(c.Loss, "keeps the failure bucket (DeletionPolicy: Retain)") ||
+			c.Fix == "") {
+			t.Errorf("bucket to queue: %+v", c)
+		}
+	}
+
+	// A bucket removed with nothing in its place has no fix to offer.
+	noDestination := edit(t, queue, "")
+	changes = diff(t, edit(t, queue, queue+bucket), noDestination)
+	for _, c := range changes {
+		if c.Fix != "" {
+			t.Errorf("%s: fix %q with no new destination", c.LogicalID, c.Fix)
+		}
+	}
+}

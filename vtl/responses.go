@@ -23,11 +23,12 @@ var MethodStatusCodes = []string{"200", "400", "409", "429", "500"}
 
 // Responses returns the integration responses of s, default first:
 //   - 200: the server-set key fields, e.g. {"id":"..."}, or {} (mapping.Answer);
-//   - DynamoDB 4xx: by __type, conditional check -> 409, throughput or
-//     throttling -> 429, ValidationException (a body that passed the model but
-//     that DynamoDB refuses) -> 400, anything else -> 500, each with a message
-//     of package mapping and no AWS internals;
-//   - DynamoDB 5xx -> 500.
+//   - DynamoDB 4xx: by __type, conditional check -> 409, throughput,
+//     throttling or a transaction conflict (retryable, as a throttle) ->
+//     429, ValidationException (a body that passed the model but that
+//     DynamoDB refuses) -> 400, anything else -> 500 (the write did not
+//     happen), each with a message of package mapping and no AWS internals;
+//   - DynamoDB 5xx -> 500: the write may or may not have happened.
 func Responses(s *spec.Spec) ([]IntegrationResponse, error) {
 	type key struct{ Name, Value string }
 	var keys []key
@@ -38,8 +39,8 @@ func Responses(s *spec.Spec) ([]IntegrationResponse, error) {
 		}
 		keys = append(keys, key{k.Name, v.JSON})
 	}
-	messages := struct{ Duplicate, Throttled, Rejected, Internal string }{
-		mapping.MessageDuplicate, mapping.MessageThrottled, mapping.MessageRejected, mapping.MessageInternal,
+	messages := struct{ Duplicate, Throttled, Rejected, Internal, Uncertain string }{
+		mapping.MessageDuplicate, mapping.MessageThrottled, mapping.MessageRejected, mapping.MessageInternal, mapping.MessageUncertain,
 	}
 	success, err := execute("success", keys)
 	if err != nil {
@@ -85,7 +86,7 @@ type GatewayResponse struct {
 //   - UNSUPPORTED_MEDIA_TYPE: 415, the body is not application/json;
 //   - DEFAULT_4XX: API Gateway's own message, already a JSON string;
 //   - DEFAULT_5XX: 500 for every 5xx API Gateway makes (timeouts too), as the
-//     contract answers any other failure, with a generic message.
+//     contract answers any other failure; the item may be stored.
 var GatewayResponses = []GatewayResponse{
 	{Type: "BAD_REQUEST_BODY", StatusCode: "400",
 		Template: `{"message":"` + mapping.MessageInvalidBody + `: $context.error.validationErrorString"}`},
@@ -93,7 +94,7 @@ var GatewayResponses = []GatewayResponse{
 	{Type: "QUOTA_EXCEEDED", StatusCode: "429", Template: message(mapping.MessageThrottled)},
 	{Type: "UNSUPPORTED_MEDIA_TYPE", StatusCode: "415", Template: message(mapping.MessageMediaType)},
 	{Type: "DEFAULT_4XX", Template: `{"message":$context.error.messageString}`},
-	{Type: "DEFAULT_5XX", StatusCode: "500", Template: message(mapping.MessageUnavailable)},
+	{Type: "DEFAULT_5XX", StatusCode: "500", Template: message(mapping.MessageUncertain)},
 }
 
 func message(m string) string { return string(mapping.ErrorAnswer(m)) }

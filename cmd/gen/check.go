@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/output"
 )
 
@@ -14,11 +15,14 @@ var checkCommand = &cli.Command{
 	UsageText: "gen check -spec FILE [-out DIR]",
 	Flags:     compareFlags(),
 	Action: func(c *cli.Context) error {
-		_, files, err := specFiles(c)
+		s, files, err := specFiles(c)
 		if err != nil {
 			return err
 		}
 		dir := c.String("out")
+		if err := streamgen.CheckHandlerModule(dir, s); err != nil {
+			return err
+		}
 		stale, err := output.Check(dir, files)
 		if err != nil {
 			return err

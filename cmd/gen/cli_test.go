@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/streamgen/streamgen/docs"
+	"github.com/streamgen/streamgen/internal/version"
 )
 
 // runIn runs gen in dir and returns its exit code and output.
@@ -42,6 +46,13 @@ func TestValidate(t *testing.T) {
 		t.Errorf("misspelt key: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}
 
+	// valid, but a setting that does nothing: said on stderr, exit 0
+	write(t, filepath.Join(dir, "old.yaml"), "version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {maxRecordAge: 172800}\n")
+	code, o, e = runIn(t, dir, "validate", "old.yaml")
+	if code != 0 || o != "old.yaml: ok\n" || !strings.HasPrefix(e, "old.yaml:5:24: stream.maxRecordAge: warning: 172800 seconds is more than the 86400 (24 hours)") {
+		t.Errorf("maxRecordAge over the stream's retention: exit %d\nstdout: %s\nstderr: %s", code, o, e)
+	}
+
 	code, _, e = runIn(t, dir, "validate", "bad.yaml", "missing.yaml")
 	if code != 1 || !strings.Contains(e, "missing.yaml: no such file") {
 		t.Errorf("missing file: exit %d\n%s", code, e)
@@ -68,7 +79,7 @@ func TestGenerate(t *testing.T) {
 
 	write(t, filepath.Join(dir, "streamer.yaml"), string(src))
 	code, o, e := runIn(t, dir, "-spec", "streamer.yaml")
-	if code != 0 || e != "" {
+	if code != 0 || e != "" || strings.Contains(o, "note:") {
 		t.Fatalf("good spec: exit %d\n%s%s", code, o, e)
 	}
 	for _, name := range []string{"template.yaml", "model.json", "request.vtl", "handler/main.go"} {
@@ -87,15 +98,109 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
+// TestGenerateSizes: a template over 51,200 bytes is written, and gen says
+// to deploy it from S3; a spec whose request template API Gateway would
+// refuse is a spec error (exit 2) that writes nothing.
+func TestGenerateSizes(t *testing.T) {
+	wide, err := os.ReadFile("../../testdata/wide-200/spec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "wide.yaml"), string(wide))
+	code, o, e := runIn(t, dir, "-spec", "wide.yaml", "-out", "wide")
+	if code != 0 || !strings.Contains(o, "\nnote: template.yaml is ") || !strings.Contains(o, "deploy it with aws cloudformation deploy --s3-bucket BUCKET") {
+		t.Errorf("wide spec: exit %d\n%s%s", code, o, e)
+	}
+
+	var big strings.Builder
+	big.WriteString("version: 1\nname: big\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n")
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&big, "  f%d: {type: list, items: {type: string}, maxItems: 5}\n", i)
+	}
+	write(t, filepath.Join(dir, "big.yaml"), big.String())
+	code, _, e = runIn(t, dir, "-spec", "big.yaml", "-out", "big")
+	if code != 2 || !strings.HasPrefix(e, "big.yaml:4:1: fields: the request mapping template is ") || !strings.Contains(e, "maximum mapping template size, 300 KB") {
+		t.Errorf("spec over the mapping template limit: exit %d\n%s", code, e)
+	}
+	if code, o, e = runIn(t, dir, "validate", "big.yaml"); code != 2 || o != "" || !strings.HasPrefix(e, "big.yaml:4:1: fields: the request mapping template is ") {
+		t.Errorf("validate of a spec over the mapping template limit: exit %d\n%s%s", code, o, e)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "big")); !os.IsNotExist(err) {
+		t.Errorf("written although over a limit: %v", err)
+	}
+}
+
 func TestHelpAndVersion(t *testing.T) {
 	dir := t.TempDir()
 	code, o, _ := runIn(t, dir, "--version")
-	if code != 0 || o != "gen version dev\n" {
-		t.Errorf("--version: exit %d %q", code, o)
+	if want := "gen version " + version.Get().String() + "\n"; code != 0 || o != want {
+		t.Errorf("--version: exit %d %q, want %q", code, o, want)
 	}
-	code, o, _ = runIn(t, dir, "--help")
-	if code != 0 || !strings.Contains(o, "gen -spec FILE [-out DIR]") || !strings.Contains(o, "validate") || !strings.Contains(o, "init") {
-		t.Errorf("--help: exit %d\n%s", code, o)
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		code, o, _ = runIn(t, dir, args...)
+		if code != 0 || !strings.Contains(o, "gen -spec FILE [-out DIR]") || !strings.Contains(o, "validate") ||
+			!strings.Contains(o, "init") || !strings.Contains(o, "gen help spec") {
+			t.Errorf("gen %v: exit %d\n%s", args, code, o)
+		}
+	}
+	for _, args := range [][]string{{"help", "build"}, {"build", "--help"}} {
+		code, o, _ = runIn(t, dir, args...)
+		if code != 0 || !strings.Contains(o, "gen build - build DIR/handler") || !strings.Contains(o, "--clean") {
+			t.Errorf("gen %v: exit %d\n%s", args, code, o)
+		}
+	}
+	code, o, _ = runIn(t, dir, "help", "spec")
+	if code != 0 || o != docs.Spec {
+		t.Errorf("help spec: exit %d, printed %d bytes, want docs/spec.md (%d bytes)", code, len(o), len(docs.Spec))
+	}
+	code, _, e := runIn(t, dir, "help", "nothing")
+	if code != 2 || !strings.Contains(e, `no help topic "nothing"`) {
+		t.Errorf("help nothing: exit %d\n%s", code, e)
+	}
+}
+
+// TestHandlerGoModIsTheUsers: the handler's go.mod and go.sum keep the
+// user's additions across regeneration, and one that no longer fits the
+// generated code stops gen before it writes anything.
+func TestHandlerGoModIsTheUsers(t *testing.T) {
+	seed, err := filepath.Abs("../../streamer.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if code, _, e := runIn(t, dir, "-spec", seed); code != 0 {
+		t.Fatalf("gen: exit %d\n%s", code, e)
+	}
+	gomod := filepath.Join(dir, "out", "handler", "go.mod")
+	gosum := filepath.Join(dir, "out", "handler", "go.sum")
+	written, _ := os.ReadFile(gomod)
+	mine := string(written) + "\nrequire golang.org/x/sync v0.20.0\n"
+	write(t, gomod, mine)
+	write(t, gosum, "golang.org/x/sync v0.20.0 h1:mine=\n")
+	if code, _, e := runIn(t, dir, "-spec", seed); code != 0 {
+		t.Fatalf("regenerate: exit %d\n%s", code, e)
+	}
+	if got, _ := os.ReadFile(gomod); string(got) != mine {
+		t.Errorf("regeneration changed the user's go.mod:\n%s", got)
+	}
+	if got, _ := os.ReadFile(gosum); string(got) != "golang.org/x/sync v0.20.0 h1:mine=\n" {
+		t.Errorf("regeneration changed the user's go.sum:\n%s", got)
+	}
+
+	// A go.mod of another module path: the generated imports would break.
+	write(t, gomod, strings.Replace(mine, "module streamer-handler", "module example.com/other", 1))
+	manifest := filepath.Join(dir, "out", ".streamgen-manifest")
+	os.Remove(manifest)
+	code, _, e := runIn(t, dir, "-spec", seed)
+	if code != 1 || !strings.Contains(e, "go mod edit -module streamer-handler") {
+		t.Errorf("mismatched module: exit %d\n%s", code, e)
+	}
+	if _, err := os.Stat(manifest); !os.IsNotExist(err) {
+		t.Errorf("gen wrote although the handler's go.mod does not fit")
+	}
+	if code, _, e = runIn(t, dir, "check", "-spec", seed); code != 1 || !strings.Contains(e, "go mod edit -module streamer-handler") {
+		t.Errorf("check with a mismatched module: exit %d\n%s", code, e)
 	}
 }
 

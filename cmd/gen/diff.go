@@ -34,6 +34,9 @@ var diffCommand = &cli.Command{
 			if ch.Destructive() {
 				lossy++
 				fmt.Fprintf(w, "          ! %s: %s\n", strings.Join(ch.Why, "; "), ch.Loss)
+				if ch.Fix != "" {
+					fmt.Fprintf(w, "          fix: %s\n", ch.Fix)
+				}
 			}
 		}
 		if lossy > 0 {

@@ -18,7 +18,7 @@ func generateFlags() []cli.Flag {
 		&cli.StringFlag{Name: "spec", Usage: "read the spec from `FILE`"},
 		&cli.StringFlag{Name: "out", Value: "out", Usage: "write the stack into `DIR`: a new or empty folder, or one gen wrote"},
 		&cli.BoolFlag{Name: "allow-replace",
-			Usage: "write even if deploying the new template replaces or deletes the table, its stream or the dead-letter queue, or changes the type of a stored field (exit 3 otherwise)"},
+			Usage: "write even if deploying the new template replaces or deletes the table, its stream or the failed batches' queue or bucket, or changes the type of a stored field (exit 3 otherwise)"},
 	}
 }
 
@@ -35,6 +35,9 @@ func generate(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(files), c.String("out"))
+	if note := streamgen.DeployNote(files); note != "" {
+		fmt.Fprintf(c.App.Writer, "note: %s\n", note)
+	}
 	return nil
 }
 
@@ -50,6 +53,9 @@ func specFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if len(s.Warnings) > 0 {
+		fmt.Fprintln(c.App.ErrWriter, s.Warnings)
+	}
 	files, err := streamgen.Generate(s)
 	if err != nil {
 		return nil, nil, fmt.Errorf("generating from %s: %w", path, err)
@@ -59,10 +65,14 @@ func specFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
 
 // writeSpecFiles generates from -spec into -out atomically, keeping the
 // user's files and refusing, unless -allow-replace, a template that would
-// lose the deployed stack's data (exit 3).
+// lose the deployed stack's data (exit 3). A handler go.mod (the user's)
+// that no longer fits the generated code is an error and nothing is written.
 func writeSpecFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
 	s, files, err := specFiles(c)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := streamgen.CheckHandlerModule(c.String("out"), s); err != nil {
 		return nil, nil, err
 	}
 	opts := output.Options{AllowReplace: c.Bool("allow-replace")}

@@ -44,7 +44,7 @@ var initCommand = &cli.Command{
 			os.Remove(starterFile) // no half-written spec
 			return err
 		}
-		fmt.Fprintf(c.App.Writer, "wrote %s; next: gen validate %s && gen -spec %s\n", starterFile, starterFile, starterFile)
+		fmt.Fprintf(c.App.Writer, "wrote %s (the format: gen help spec); next: gen validate %s && gen -spec %s\n", starterFile, starterFile, starterFile)
 		return nil
 	},
 }

@@ -12,11 +12,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/streamgen/streamgen/internal/version"
 	"github.com/streamgen/streamgen/spec"
 )
-
-// version is set at release time with -ldflags "-X main.version=...".
-var version = "dev"
 
 func main() {
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
@@ -27,9 +25,11 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Name:      "gen",
 		Usage:     "generate a Dynamo Streamer stack (API Gateway -> DynamoDB -> stream -> Lambda) from a spec",
 		UsageText: "gen -spec FILE [-out DIR]\ngen command [options] [arguments...]",
-		Version:   version,
-		Flags:     generateFlags(),
-		Action:    generate,
+		// the version Go stamped into the binary, and its commit
+		Version: version.Get().String(),
+		// the help command is gen's own (topics), so the help flag is added here
+		Flags:  append(generateFlags(), cli.HelpFlag),
+		Action: generate,
 		Commands: []*cli.Command{
 			// each command lives in its own file: <name>.go
 			validateCommand,
@@ -38,6 +38,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			localCommand,
 			diffCommand,
 			checkCommand,
+			helpCommand,
 		},
 		Writer:         stdout,
 		ErrWriter:      stderr,

@@ -246,3 +246,40 @@ func TestFieldTypeChangeCLI(t *testing.T) {
 	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out", "--allow-replace")
 	expect(t, "gen --allow-replace", code, 0, o, e)
 }
+
+// A stack generated before stream.onFailure existed has the queue; the new
+// default (s3) would remove it with the failures it holds: refused, with the
+// one-line fix.
+func TestQueueStackKeepsItsQueue(t *testing.T) {
+	dir := t.TempDir()
+	withQueue := strings.Replace(regenSpec, "memory: 256", "memory: 256\n  onFailure: sqs", 1)
+	writeSpec(t, dir, withQueue)
+	code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "gen with the queue", code, 0, o, e)
+
+	writeSpec(t, dir, regenSpec)
+	code, o, e = gen(t, dir, "diff", "-spec", "s.yaml", "-out", "out")
+	expect(t, "diff to the bucket", code, 0, o, e)
+	for _, want := range []string{
+		"added     StreamerFailureBucket (AWS::S3::Bucket)",
+		"removed   StreamerDeadLetterQueue (AWS::SQS::Queue)",
+		"fix: to keep the queue, add onFailure: sqs to the spec's stream block",
+	} {
+		if !strings.Contains(o, want) {
+			t.Errorf("diff does not say %q:\n%s", want, o)
+		}
+	}
+	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "gen without onFailure", code, 3, o, e)
+	for _, want := range []string{
+		"StreamerDeadLetterQueue (AWS::SQS::Queue) is removed: failed batches now go to an S3 bucket (stream.onFailure: s3, the default",
+		"Fix: to keep the queue, add onFailure: sqs to the spec's stream block.",
+	} {
+		if !strings.Contains(e, want) {
+			t.Errorf("refusal does not say %q:\n%s", want, e)
+		}
+	}
+	writeSpec(t, dir, withQueue)
+	code, o, e = gen(t, dir, "check", "-spec", "s.yaml", "-out", "out")
+	expect(t, "out/ untouched by the refusal", code, 0, o, e)
+}

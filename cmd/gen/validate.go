@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -19,10 +20,18 @@ var validateCommand = &cli.Command{
 		}
 		invalid, failed := false, false
 		for _, path := range c.Args().Slice() {
-			_, err := spec.ReadFile(path)
+			s, err := spec.ReadFile(path)
+			if err == nil {
+				// the limits AWS puts on the stack as a whole (sizes) show only
+				// once it is generated
+				_, err = streamgen.Generate(s)
+			}
 			var specErrs spec.Errors
 			switch {
 			case err == nil:
+				if len(s.Warnings) > 0 {
+					fmt.Fprintln(c.App.ErrWriter, s.Warnings)
+				}
 				fmt.Fprintf(c.App.Writer, "%s: ok\n", path)
 			case errors.As(err, &specErrs):
 				fmt.Fprintln(c.App.ErrWriter, specErrs)

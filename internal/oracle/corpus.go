@@ -147,6 +147,18 @@ func Corpus(s *spec.Spec) ([]Body, error) {
 	add("lists/empty", g.object(s.Fields, func(f *spec.Field) (any, bool) {
 		return []any{}, f.Type == spec.List
 	}))
+	// API Gateway stops a #foreach after 1000 iterations: an array the
+	// request template loops over is stored whole at 1000 elements; at 1001
+	// the model must refuse it, or it would be stored cut short.
+	walk(s.Fields, "", func(f *spec.Field, path string) {
+		if !spec.Looped(f.Type) || f.ServerSet() {
+			return
+		}
+		if f.MaxItems == nil || *f.MaxItems >= spec.MaxLoopItems {
+			add("loops/1000/"+path, g.with(s.Fields, f, g.elements(f, spec.MaxLoopItems)))
+		}
+		add("loop-over-1000/"+path, g.with(s.Fields, f, g.elements(f, spec.MaxLoopItems+1)))
+	})
 	add("sets/many", g.object(s.Fields, func(f *spec.Field) (any, bool) {
 		switch f.Type {
 		case spec.StringSet:
@@ -478,6 +490,19 @@ func (g *generator) beyond(f *spec.Field) []limitValue {
 		}
 	}
 	return out
+}
+
+// elements is an array of n valid elements of f, a list or a number set.
+func (g *generator) elements(f *spec.Field, n int) []any {
+	items := make([]any, n)
+	for i := range items {
+		if f.Type == spec.NumberSet {
+			items[i] = json.Number(fmt.Sprint(i + 1))
+		} else {
+			items[i] = g.value(f.Items, nil)
+		}
+	}
+	return items
 }
 
 // decimal writes r as a JSON number.

@@ -40,6 +40,10 @@ public final class Harness {
         RuntimeInstance velocity = new RuntimeInstance();
         // Without this Velocity 1.7 writes velocity.log into the working directory.
         velocity.setProperty(RuntimeConstants.RUNTIME_LOG_LOGSYSTEM_CLASS, NullLogChute.class.getName());
+        // API Gateway stops every #foreach after 1000 iterations, silently
+        // ("Number of iterations in a #foreach ... #end loop in mapping
+        // templates: 1000", REST API quotas); Velocity loops forever by default.
+        velocity.setProperty(RuntimeConstants.MAX_NUMBER_LOOPS, 1000);
         velocity.init();
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -123,3 +123,23 @@ func TestErrorsReported(t *testing.T) {
 		t.Fatalf("after errors: %+v %v", res, err)
 	}
 }
+
+// TestForeachStopsAt1000: as API Gateway, the harness ends a #foreach after
+// 1000 iterations, without an error, however long the array and however deep
+// the loop; each loop counts its own iterations.
+func TestForeachStopsAt1000(t *testing.T) {
+	r := velocity.Start(t)
+	for _, n := range []int{999, 1000, 1001, 1200} {
+		body, _ := json.Marshal(map[string]any{"l": make([]int, n), "nested": [][]int{make([]int, n), make([]int, n)}})
+		res := r.MustRender(t, velocity.Job{
+			Template: `#foreach($x in $input.path('$.l'))x#end|#foreach($l in $input.path('$.nested'))#foreach($x in $l)y#end;#end`,
+			Body:     string(body),
+			Context:  velocity.Context("r", 1, "ip", "ua"),
+		})
+		want := min(n, 1000)
+		flat, nested, _ := strings.Cut(res.Output, "|")
+		if len(flat) != want || nested != strings.Repeat("y", want)+";"+strings.Repeat("y", want)+";" {
+			t.Errorf("%d elements: %d flat iterations, nested %d bytes; want %d each", n, len(flat), len(nested), want)
+		}
+	}
+}

@@ -1,0 +1,39 @@
+package version
+
+import (
+	"runtime/debug"
+	"testing"
+)
+
+func TestFromBuildInfo(t *testing.T) {
+	for _, c := range []struct {
+		main     string
+		settings []debug.BuildSetting
+		want     Info
+		text     string
+	}{
+		{"(devel)", nil, Info{Version: Devel}, "devel (commit unknown: built without VCS stamping, e.g. go run or -buildvcs=false)"},
+		{"", nil, Info{Version: Devel}, "devel (commit unknown: built without VCS stamping, e.g. go run or -buildvcs=false)"},
+		{"v1.2.0", []debug.BuildSetting{{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.modified", Value: "false"}},
+			Info{Version: "v1.2.0", Commit: "abc123"}, "v1.2.0 (commit abc123)"},
+		{"v0.0.0-20261201074924-f17dcdc5e3d6+dirty", []debug.BuildSetting{{Key: "vcs.revision", Value: "f17dcdc5e3d6"}, {Key: "vcs.modified", Value: "true"}},
+			Info{Version: "v0.0.0-20261201074924-f17dcdc5e3d6+dirty", Commit: "f17dcdc5e3d6", Modified: true},
+			"v0.0.0-20261201074924-f17dcdc5e3d6+dirty (commit f17dcdc5e3d6, with uncommitted changes)"},
+	} {
+		got := fromBuildInfo(&debug.BuildInfo{Main: debug.Module{Version: c.main}, Settings: c.settings})
+		if got != c.want {
+			t.Errorf("%q: got %+v, want %+v", c.main, got, c.want)
+		}
+		if got.String() != c.text {
+			t.Errorf("%q: String() = %q, want %q", c.main, got.String(), c.text)
+		}
+	}
+}
+
+// TestTestsAreDevel guards the golden files: they are written by tests, so a
+// test binary must report Devel, or every header would change per commit.
+func TestTestsAreDevel(t *testing.T) {
+	if got := Generator(); got != Devel {
+		t.Fatalf("a test binary's generator version is %q, want %q: the golden files would not be stable", got, Devel)
+	}
+}

@@ -125,7 +125,7 @@ func TestOutIsCurrent(t *testing.T) {
 		}
 	}
 	checkDeployRecipe(t, files)
-	stale, err := output.Check("out", files)
+	stale, err := output.Check("out", files, output.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,8 +23,9 @@ func (s Stale) String() string { return s.Path + ": " + s.Reason }
 // Check lists, by path, what Write(dir, files) would change in dir: generated
 // files (and the manifest) missing or different, files an earlier run
 // generated that would be deleted, and user-owned files not written yet.
-// The content of the user's files does not matter. Nothing is written.
-func Check(dir string, files []streamgen.File) ([]Stale, error) {
+// The content of the user's files does not matter, but opts.Verify runs as
+// in Write (AllowReplace has no effect here). Nothing is written.
+func Check(dir string, files []streamgen.File, opts Options) ([]Stale, error) {
 	given := dir
 	dir, err := resolve(dir)
 	if err != nil {
@@ -32,6 +33,9 @@ func Check(dir string, files []streamgen.File) ([]Stale, error) {
 	}
 	p, err := makePlan(given, dir, files)
 	if err != nil {
+		return nil, err
+	}
+	if err := opts.verify(given); err != nil {
 		return nil, err
 	}
 	var stale []Stale

@@ -68,7 +68,7 @@ func TestForeignFolderIsRefused(t *testing.T) {
 					}
 				}
 			}
-			if _, err := Check(dir, generation("id", 256)); !errors.As(err, new(*ForeignFolderError)) {
+			if _, err := Check(dir, generation("id", 256), Options{}); !errors.As(err, new(*ForeignFolderError)) {
 				t.Errorf("Check: error %v", err)
 			}
 			if _, err := Changes(dir, generation("id", 256)); !errors.As(err, new(*ForeignFolderError)) {

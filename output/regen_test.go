@@ -118,7 +118,7 @@ func TestEveryReplacingSpecChangeIsRefused(t *testing.T) {
 			if err := output.Write(dir, files, output.Options{AllowReplace: true}); err != nil {
 				t.Fatalf("with AllowReplace: %v", err)
 			}
-			if stale, err := output.Check(dir, files); err != nil || len(stale) != 0 {
+			if stale, err := output.Check(dir, files, output.Options{}); err != nil || len(stale) != 0 {
 				t.Errorf("after AllowReplace, stale: %v %v", stale, err)
 			}
 		})

@@ -29,6 +29,11 @@ type Options struct {
 	// AllowReplace writes even when deploying the new template would replace
 	// or delete a resource holding data.
 	AllowReplace bool
+	// Verify, if set, checks what of the user's the new output must fit
+	// (the handler's go.mod), given dir as the user named it. It runs once
+	// dir is known to be gen's and the guard has passed, so that those
+	// refusals come first; an error stops Write before anything is written.
+	Verify func(dir string) error
 }
 
 // RefusedError is returned when the new template would lose the deployed
@@ -105,6 +110,9 @@ func Write(dir string, files []streamgen.File, opts Options) error {
 			return err
 		}
 	}
+	if err := opts.verify(given); err != nil {
+		return err
+	}
 	tmp, err := os.MkdirTemp(parent, "."+base+newInfix)
 	if err != nil {
 		return err
@@ -113,6 +121,13 @@ func Write(dir string, files []streamgen.File, opts Options) error {
 		return errors.Join(err, os.RemoveAll(tmp))
 	}
 	return swap(tmp, dir, p.exists)
+}
+
+func (o Options) verify(dir string) error {
+	if o.Verify == nil {
+		return nil
+	}
+	return o.Verify(dir)
 }
 
 // The folders beside dir during a swap, named "."+base(dir)+infix+RANDOM:

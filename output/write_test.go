@@ -322,7 +322,7 @@ func TestUserFileWhereGenNowWrites(t *testing.T) {
 func TestCheck(t *testing.T) {
 	_, dir := userEdited(t)
 	files := generation("id", 256)
-	stale, err := Check(dir, files)
+	stale, err := Check(dir, files, Options{})
 	if err != nil || len(stale) != 0 {
 		t.Fatalf("fresh output: %v, %v", stale, err)
 	}
@@ -336,7 +336,7 @@ func TestCheck(t *testing.T) {
 	}
 	newer := generation("id", 256)
 	newer[0].Path = "README.txt" // README.md is no longer generated
-	stale, err = Check(dir, newer)
+	stale, err = Check(dir, newer, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

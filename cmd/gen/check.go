@@ -5,7 +5,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/output"
 )
 
@@ -20,10 +19,7 @@ var checkCommand = &cli.Command{
 			return err
 		}
 		dir := c.String("out")
-		if err := streamgen.CheckHandlerModule(dir, s); err != nil {
-			return err
-		}
-		stale, err := output.Check(dir, files)
+		stale, err := output.Check(dir, files, output.Options{Verify: handlerModuleCheck(s)})
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -190,13 +191,13 @@ func TestHandlerGoModIsTheUsers(t *testing.T) {
 
 	// A go.mod of another module path: the generated imports would break.
 	write(t, gomod, strings.Replace(mine, "module streamer-handler", "module example.com/other", 1))
-	manifest := filepath.Join(dir, "out", ".streamgen-manifest")
-	os.Remove(manifest)
+	write(t, filepath.Join(dir, "out", "README.md"), "stale\n")
+	before := tree(t, dir)
 	code, _, e := runIn(t, dir, "-spec", seed)
 	if code != 1 || !strings.Contains(e, "go mod edit -module streamer-handler") {
 		t.Errorf("mismatched module: exit %d\n%s", code, e)
 	}
-	if _, err := os.Stat(manifest); !os.IsNotExist(err) {
+	if !reflect.DeepEqual(tree(t, dir), before) {
 		t.Errorf("gen wrote although the handler's go.mod does not fit")
 	}
 	if code, _, e = runIn(t, dir, "check", "-spec", seed); code != 1 || !strings.Contains(e, "go mod edit -module streamer-handler") {

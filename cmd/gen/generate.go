@@ -41,6 +41,12 @@ func generate(c *cli.Context) error {
 	return nil
 }
 
+// handlerModuleCheck checks the handler's go.mod in the output folder, the
+// user's, against the code generated from s.
+func handlerModuleCheck(s *spec.Spec) func(dir string) error {
+	return func(dir string) error { return streamgen.CheckHandlerModule(dir, s) }
+}
+
 // specFiles reads the spec named by -spec and generates its files. Errors:
 // a usage error without -spec, spec.Errors for an invalid spec, anything
 // else for I/O.
@@ -72,10 +78,7 @@ func writeSpecFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := streamgen.CheckHandlerModule(c.String("out"), s); err != nil {
-		return nil, nil, err
-	}
-	opts := output.Options{AllowReplace: c.Bool("allow-replace")}
+	opts := output.Options{AllowReplace: c.Bool("allow-replace"), Verify: handlerModuleCheck(s)}
 	if err := output.Write(c.String("out"), files, opts); err != nil {
 		return nil, nil, err
 	}

@@ -283,3 +283,55 @@ func TestQueueStackKeepsItsQueue(t *testing.T) {
 	code, o, e = gen(t, dir, "check", "-spec", "s.yaml", "-out", "out")
 	expect(t, "out/ untouched by the refusal", code, 0, o, e)
 }
+
+// TestForeignFolderWithHandlerGoMod: a folder gen did not make is refused as
+// foreign (exit 2) even when it holds a handler/go.mod that does not fit:
+// that go.mod is not gen's to ask about.
+func TestForeignFolderWithHandlerGoMod(t *testing.T) {
+	dir := t.TempDir()
+	writeSpec(t, dir, regenSpec)
+	if err := os.MkdirAll(filepath.Join(dir, "proj", "handler"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "proj", "handler", "go.mod"), "module example.com/mine\n\ngo 1.22\n")
+	before := tree(t, dir)
+	for _, args := range [][]string{
+		{"-spec", "s.yaml", "-out", "proj"},
+		{"check", "-spec", "s.yaml", "-out", "proj"},
+		{"local", "-spec", "s.yaml", "-out", "proj", "-addr", "127.0.0.1:0"},
+	} {
+		code, o, e := gen(t, dir, args...)
+		expect(t, strings.Join(args, " "), code, 2, o, e)
+		if !strings.Contains(e, "has no .streamgen-manifest") || strings.Contains(e, "go mod edit") {
+			t.Errorf("gen %v:\n%s", args, e)
+		}
+	}
+	if after := tree(t, dir); !reflect.DeepEqual(after, before) {
+		t.Error("files changed")
+	}
+}
+
+// TestRenameRefusedBeforeModuleCheck: renaming the stack would lose its data;
+// that refusal (exit 3) comes before the go.mod's new module path, which
+// only matters once the user allows the loss.
+func TestRenameRefusedBeforeModuleCheck(t *testing.T) {
+	dir := t.TempDir()
+	writeSpec(t, dir, regenSpec)
+	code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "first gen", code, 0, o, e)
+	writeSpec(t, dir, strings.Replace(regenSpec, "name: streamer", "name: orders", 1))
+	before := tree(t, dir)
+	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "gen of a renamed stack", code, 3, o, e)
+	if strings.Contains(e, "go mod edit") {
+		t.Errorf("refusal asks for the module edit first:\n%s", e)
+	}
+	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out", "--allow-replace")
+	expect(t, "gen --allow-replace of a renamed stack", code, 1, o, e)
+	if !strings.Contains(e, "go mod edit -module orders-handler") {
+		t.Errorf("no module fix:\n%s", e)
+	}
+	if after := tree(t, dir); !reflect.DeepEqual(after, before) {
+		t.Error("files changed")
+	}
+}

@@ -6,10 +6,13 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -164,14 +167,39 @@ func CheckHandlerModule(dir string, s *spec.Spec) error {
 	return checkHandlerModule(dir, gocode.ModulePath(s))
 }
 
-// CheckHandlerRequirements is CheckHandlerModule without the module path,
-// for a build, which has no spec; go.mod must exist.
+// CheckHandlerRequirements is CheckHandlerModule for a build, which has no
+// spec: the module path must be the one the generated code imports the
+// runtime with; go.mod must exist.
 func CheckHandlerRequirements(dir string) error {
 	gomod := filepath.Join(dir, "handler", "go.mod")
 	if _, err := os.Stat(gomod); errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%s not found: the handler is a Go module of its own; an older gen generated %s: run gen -spec FILE -out %s again to write it", gomod, dir, dir)
 	}
-	return checkHandlerModule(dir, "")
+	modulePath, err := importedModule(dir)
+	if err != nil {
+		return err
+	}
+	return checkHandlerModule(dir, modulePath)
+}
+
+// importedModule is the module path DIR/handler/item_gen.go imports the
+// runtime copy with.
+func importedModule(dir string) (string, error) {
+	name := filepath.Join(dir, "handler", gocode.ItemFile)
+	f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
+	if err != nil {
+		return "", fmt.Errorf("%w\n(gen generates %s: run gen -spec FILE -out %s again)", err, name, dir)
+	}
+	for _, imp := range f.Imports {
+		p, err := strconv.Unquote(imp.Path.Value)
+		if err != nil {
+			continue
+		}
+		if m, ok := strings.CutSuffix(p, "/"+gocode.RuntimeDir); ok {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("%s does not import the runtime (.../%s): gen generates it, run gen -spec FILE -out %s again", name, gocode.RuntimeDir, dir)
 }
 
 func checkHandlerModule(dir, modulePath string) error {
@@ -188,7 +216,7 @@ func checkHandlerModule(dir, modulePath string) error {
 	if err != nil {
 		return fmt.Errorf("%w\n(fix %s: it is yours, gen never rewrites it)", err, name)
 	}
-	if modulePath != "" && (f.Module == nil || f.Module.Mod.Path != modulePath) {
+	if f.Module == nil || f.Module.Mod.Path != modulePath {
 		have := "no module line"
 		if f.Module != nil {
 			have = "module " + f.Module.Mod.Path

@@ -12,16 +12,19 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/internal/lockdir"
+	"github.com/streamgen/streamgen/output"
 )
 
 // Dir is the folder of DIR that receives the zip.
@@ -85,10 +88,19 @@ func Host(ctx context.Context, dir, out string) error {
 }
 
 // handler builds DIR/handler, the handler's own module, after checking that
-// it is one gen can build.
+// it is one gen can build: in an output gen made, whose go.mod fits the code.
 func handler(ctx context.Context, dir, goos, goarch, out string) error {
+	made, err := output.Made(dir)
+	var foreign *output.ForeignFolderError
+	switch {
+	case errors.As(err, &foreign):
+		return fmt.Errorf("%s has no %s, so gen did not make it, and gen builds only the handler of an output it made. "+
+			"Generate one into a new folder (gen -spec FILE -out NEWDIR) and build that (gen build -out NEWDIR)", dir, output.ManifestName)
+	case err != nil:
+		return err
+	}
 	pkgDir := filepath.Join(dir, "handler")
-	if info, err := os.Stat(pkgDir); err != nil || !info.IsDir() {
+	if info, err := os.Stat(pkgDir); !made || err != nil || !info.IsDir() {
 		return fmt.Errorf("%s is not a folder: generate the stack first (gen -spec FILE -out %s)", pkgDir, dir)
 	}
 	if err := streamgen.CheckHandlerRequirements(dir); err != nil {
@@ -123,8 +135,11 @@ func Binary(ctx context.Context, pkgDir, goos, goarch, out string) error {
 	return nil
 }
 
-// RemoveOthers deletes the handler-*.zip files of DIR/build but keep, and
-// returns their paths.
+// codeKey matches the names Lambda gives the zips it writes (Result.CodeKey).
+var codeKey = regexp.MustCompile(`^handler-[0-9a-f]{16}\.zip$`)
+
+// RemoveOthers deletes the zips of DIR/build that a build named (see
+// Result.CodeKey) but keep, and returns their paths. Other files stay.
 func RemoveOthers(dir, keep string) ([]string, error) {
 	zips, err := filepath.Glob(filepath.Join(dir, Dir, "handler-*.zip"))
 	if err != nil {
@@ -132,7 +147,7 @@ func RemoveOthers(dir, keep string) ([]string, error) {
 	}
 	var removed []string
 	for _, f := range zips {
-		if filepath.Base(f) == keep {
+		if name := filepath.Base(f); name == keep || !codeKey.MatchString(name) {
 			continue
 		}
 		if err := os.Remove(f); err != nil {

@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/output"
 	"github.com/streamgen/streamgen/spec"
 )
 
-// outDir writes the seed's generated handler module into DIR/handler of a
-// temporary folder outside any module, as gen does, and returns DIR. Builds
+// outDir generates the seed's stack into DIR, a temporary folder outside
+// any module, as gen does, and returns DIR. Builds
 // in it are offline: the module cache holds aws-lambda-go, since this
 // repository's build needed it.
 func outDir(t *testing.T) string {
@@ -35,10 +36,8 @@ func outDir(t *testing.T) string {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "out")
-	for _, f := range files {
-		if strings.HasPrefix(f.Path, "handler/") {
-			write(t, filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data)
-		}
+	if err := output.Write(dir, files, output.Options{}); err != nil {
+		t.Fatal(err)
 	}
 	t.Setenv("GOFLAGS", "-mod=readonly")
 	t.Setenv("GOPROXY", "off")
@@ -180,7 +179,7 @@ func TestBuildErrorNamesTheProblem(t *testing.T) {
 }
 
 // TestBuildErrorsNameTheFix: building what is not a generated handler
-// module says what to run.
+// module says what to run, and what it says works.
 func TestBuildErrorsNameTheFix(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Lambda(context.Background(), dir)
@@ -188,9 +187,67 @@ func TestBuildErrorsNameTheFix(t *testing.T) {
 		t.Fatalf("no handler: error %v, want the advice to generate", err)
 	}
 	// An output of a gen from before the handler was a module.
+	write(t, filepath.Join(dir, output.ManifestName), []byte("handler/main.go\n"))
 	write(t, filepath.Join(dir, "handler", "main.go"), []byte("package main\n\nimport _ \"github.com/streamgen/streamgen/handler\"\n\nfunc main() {}\n"))
 	_, err = Lambda(context.Background(), dir)
 	if err == nil || !strings.Contains(err.Error(), "run gen -spec FILE -out "+dir+" again") {
 		t.Fatalf("no go.mod: error %v, want the advice to regenerate", err)
+	}
+}
+
+// TestBuildRefusesAForeignFolder: a folder gen did not make (no manifest) is
+// not built, even when it holds a handler module, and the advice is not to
+// generate into it (gen refuses that too) but into a new folder.
+func TestBuildRefusesAForeignFolder(t *testing.T) {
+	dir := outDir(t)
+	if err := os.Remove(filepath.Join(dir, output.ManifestName)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Lambda(context.Background(), dir)
+	if err == nil || !strings.Contains(err.Error(), "has no "+output.ManifestName) ||
+		!strings.Contains(err.Error(), "gen -spec FILE -out NEWDIR") || strings.Contains(err.Error(), "-out "+dir+")") {
+		t.Fatalf("error %v, want the refusal of a foreign folder", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, Dir)); !os.IsNotExist(err) {
+		t.Errorf("a refused build made %s", Dir)
+	}
+}
+
+// TestBuildNamesTheModuleFix: a go.mod whose module path the generated
+// imports no longer match gets gen's go mod edit fix, not go's message.
+func TestBuildNamesTheModuleFix(t *testing.T) {
+	dir := outDir(t)
+	gomod := filepath.Join(dir, "handler", "go.mod")
+	src, err := os.ReadFile(gomod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, gomod, bytes.Replace(src, []byte("module streamer-handler\n"), []byte("module foo\n"), 1))
+	_, err = Lambda(context.Background(), dir)
+	want := "go mod edit -module streamer-handler)"
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "go build") {
+		t.Fatalf("error %v, want %q", err, want)
+	}
+}
+
+// TestRemoveOthersKeepsOtherFiles: only the zips a build names are deleted.
+func TestRemoveOthersKeepsOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	built := []string{"handler-0123456789abcdef.zip", "handler-fedcba9876543210.zip"}
+	mine := []string{"handler-mine.zip", "handler-0123456789abcdef.zip.bak", "handler-0123456789ABCDEF.zip", "other.zip"}
+	for _, name := range append(append([]string{}, built...), mine...) {
+		write(t, filepath.Join(dir, Dir, name), []byte("zip"))
+	}
+	removed, err := RemoveOthers(dir, built[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 1 || removed[0] != filepath.Join(dir, Dir, built[0]) {
+		t.Errorf("removed %v, want only %s", removed, built[0])
+	}
+	for _, name := range append([]string{built[1]}, mine...) {
+		if _, err := os.Stat(filepath.Join(dir, Dir, name)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

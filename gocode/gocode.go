@@ -32,6 +32,10 @@ var tmpl = template.Must(template.ParseFS(templates.FS, "item_gen.go.tmpl", "han
 // library (package handler) goes; being internal, it is the handler's alone.
 const RuntimeDir = "internal/handler"
 
+// ItemFile is the file of the handler folder that Generate writes every
+// time: the item types, importing the runtime copy.
+const ItemFile = "item_gen.go"
+
 // ModulePath is the module path of s's handler (handler/go.mod), from the
 // stack's name so that the handlers of two stacks can share a go.work.
 func ModulePath(s *spec.Spec) string { return s.Name + "-handler" }
@@ -50,7 +54,7 @@ func Generate(s *spec.Spec) ([]File, error) {
 		return nil, err
 	}
 	return []File{
-		{Path: "handler/item_gen.go", Data: item},
+		{Path: "handler/" + ItemFile, Data: item},
 		{Path: "handler/main.go", Data: main, UserOwned: true},
 	}, nil
 }

@@ -69,6 +69,18 @@ func ownListing(given, dir string) (listed map[string]bool, err error) {
 	return nil, nil
 }
 
+// Made reports whether gen made the output folder dir: it holds the
+// manifest. A missing or empty dir is not made yet (false); one that holds
+// files but no manifest is a ForeignFolderError.
+func Made(dir string) (bool, error) {
+	real, err := resolve(dir)
+	if err != nil {
+		return false, err
+	}
+	listed, err := ownListing(dir, real)
+	return listed != nil, err
+}
+
 // makePlan plans the output dir (given is dir as the user named it).
 func makePlan(given, dir string, files []streamgen.File) (*plan, error) {
 	p := &plan{dir: dir, perms: map[string]fs.FileMode{}}

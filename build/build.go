@@ -106,13 +106,13 @@ func handler(ctx context.Context, dir, goos, goarch, out string) error {
 	if err := streamgen.CheckHandlerRequirements(dir); err != nil {
 		return err
 	}
-	return Binary(ctx, pkgDir, goos, goarch, out)
+	return binary(ctx, pkgDir, goos, goarch, out)
 }
 
-// Binary builds the main package in pkgDir for goos/goarch into out, with
+// binary builds the main package in pkgDir for goos/goarch into out, with
 // cgo off and the flags of a Lambda build. A go.work around pkgDir is
 // ignored (GOWORK=off): the handler's own go.mod alone says what goes in.
-func Binary(ctx context.Context, pkgDir, goos, goarch, out string) error {
+func binary(ctx context.Context, pkgDir, goos, goarch, out string) error {
 	abs, err := filepath.Abs(out)
 	if err != nil {
 		return err

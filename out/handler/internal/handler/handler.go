@@ -2,7 +2,8 @@
 
 // Package handler is the runtime library of generated stream handlers: the
 // generated code holds only what differs per spec (the item's types and their
-// decoders, see package gocode); this package runs the batch.
+// decoders, in the handler's item_gen.go); this package runs the batch. gen
+// writes a copy of it into each handler's module (internal/handler).
 //
 // A batch is processed in order. The first record that cannot be decoded,
 // whose Process returns an error or panics, or that the deadline leaves no

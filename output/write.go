@@ -34,6 +34,10 @@ type Options struct {
 	// dir is known to be gen's and the guard has passed, so that those
 	// refusals come first; an error stops Write before anything is written.
 	Verify func(dir string) error
+	// Written, if set, is called once Write succeeded with the paths of the
+	// files it wrote (the generated ones, and the user's it created), in
+	// path order: not the manifest, nor what it carried over.
+	Written func(paths []string)
 }
 
 // RefusedError is returned when the new template would lose the deployed
@@ -120,7 +124,19 @@ func Write(dir string, files []streamgen.File, opts Options) error {
 	if err := p.build(tmp); err != nil {
 		return errors.Join(err, os.RemoveAll(tmp))
 	}
-	return swap(tmp, dir, p.exists)
+	if err := swap(tmp, dir, p.exists); err != nil {
+		return err
+	}
+	if opts.Written != nil {
+		var paths []string
+		for _, f := range p.write {
+			if f.Path != ManifestName {
+				paths = append(paths, f.Path)
+			}
+		}
+		opts.Written(paths)
+	}
+	return nil
 }
 
 func (o Options) verify(dir string) error {

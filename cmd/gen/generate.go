@@ -30,11 +30,11 @@ func generate(c *cli.Context) error {
 	if c.String("spec") == "" {
 		cli.ShowAppHelp(c)
 	}
-	_, files, err := writeSpecFiles(c)
+	_, files, written, err := writeSpecFiles(c)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(files), c.String("out"))
+	fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(written), c.String("out"))
 	if note := streamgen.DeployNote(files); note != "" {
 		fmt.Fprintf(c.App.Writer, "note: %s\n", note)
 	}
@@ -73,14 +73,19 @@ func specFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
 // user's files and refusing, unless -allow-replace, a template that would
 // lose the deployed stack's data (exit 3). A handler go.mod (the user's)
 // that no longer fits the generated code is an error and nothing is written.
-func writeSpecFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
-	s, files, err := specFiles(c)
+// written are the paths of the files it wrote (the user's it kept are not).
+func writeSpecFiles(c *cli.Context) (s *spec.Spec, files []streamgen.File, written []string, err error) {
+	s, files, err = specFiles(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	opts := output.Options{AllowReplace: c.Bool("allow-replace"), Verify: handlerModuleCheck(s)}
+	opts := output.Options{
+		AllowReplace: c.Bool("allow-replace"),
+		Verify:       handlerModuleCheck(s),
+		Written:      func(paths []string) { written = paths },
+	}
 	if err := output.Write(c.String("out"), files, opts); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return s, files, nil
+	return s, files, written, nil
 }

@@ -18,7 +18,7 @@ var localCommand = &cli.Command{
 		&cli.StringFlag{Name: "data", Usage: "keep items and the stream in `FILE` (default DIR/local.db)"},
 	),
 	Action: func(c *cli.Context) error {
-		s, _, err := writeSpecFiles(c)
+		s, _, _, err := writeSpecFiles(c)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -333,5 +334,26 @@ func TestRenameRefusedBeforeModuleCheck(t *testing.T) {
 	}
 	if after := tree(t, dir); !reflect.DeepEqual(after, before) {
 		t.Error("files changed")
+	}
+}
+
+// TestWroteCountsWhatWasWritten: regeneration leaves the user's files (the
+// handler's main.go, go.mod, go.sum) alone, and gen's count says so.
+func TestWroteCountsWhatWasWritten(t *testing.T) {
+	dir := t.TempDir()
+	writeSpec(t, dir, regenSpec)
+	code, first, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "first gen", code, 0, first, e)
+	code, second, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "second gen", code, 0, second, e)
+	var n1, n2 int
+	if _, err := fmt.Sscanf(first, "wrote %d files to out\n", &n1); err != nil {
+		t.Fatalf("first gen: %q: %v", first, err)
+	}
+	if _, err := fmt.Sscanf(second, "wrote %d files to out\n", &n2); err != nil {
+		t.Fatalf("second gen: %q: %v", second, err)
+	}
+	if n2 != n1-3 {
+		t.Errorf("first gen wrote %d files, the second %d: want 3 fewer (main.go, go.mod, go.sum are kept)", n1, n2)
 	}
 }

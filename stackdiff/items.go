@@ -10,17 +10,16 @@ import (
 // body with: the shape, at any depth, of the items the stack stores.
 const modelType = "AWS::ApiGateway::Model"
 
-// itemBreaks lists the body fields, by path, whose new type cannot read
-// what items stored under the old model hold there ("field count changes
-// type from integer to string"), in path order. Only a number reads what an
+// itemBreaks lists the fields, by path, whose new type cannot read what
+// items stored under the old template hold there ("field count changes type
+// from integer to string"), in path order. Only a number reads what an
 // integer was; fields added or removed, or becoming required or optional,
 // break nothing stored: the handler skips attributes it does not know and
-// tolerates required ones missing from old images. Server-set fields are not
-// in the model; key fields are compared as the table's.
-func itemBreaks(old, new resource) []string {
-	before, after := map[string]string{}, map[string]string{}
-	shape(schemaOf(old), "", before)
-	shape(schemaOf(new), "", after)
+// tolerates required ones missing from old images. The types are the API
+// model's and, for the server-set fields it leaves out, the request
+// template's; key fields are compared as the table's.
+func itemBreaks(old, new map[string]resource) []string {
+	before, after := storedKinds(old, "integer"), storedKinds(new, "number")
 	var paths []string
 	for path, kind := range before {
 		if now, ok := after[path]; ok && now != kind && !(kind == "integer" && now == "number") {
@@ -37,6 +36,21 @@ func itemBreaks(old, new resource) []string {
 		why = append(why, "field "+path+" changes type from "+before[path]+" to "+after[path])
 	}
 	return why
+}
+
+// storedKinds is the type of every field of the items a template's stack
+// stores, by path; serverNumber is the kind of a server-set N (see serverSet).
+func storedKinds(resources map[string]resource, serverNumber string) map[string]string {
+	kinds := map[string]string{}
+	for _, r := range resources {
+		switch r.Type {
+		case modelType:
+			shape(schemaOf(r), "", kinds)
+		case methodType:
+			serverSet(r, serverNumber, kinds)
+		}
+	}
+	return kinds
 }
 
 // below reports whether path lies inside the field at parent.

@@ -2,6 +2,7 @@ package stackdiff
 
 import (
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -75,5 +76,28 @@ func TestItemShapeChangesThatKeepStoredItemsReadable(t *testing.T) {
 				t.Errorf("changes %+v, want the model changed, nothing lost", changes)
 			}
 		})
+	}
+}
+
+// TestServerSetFromTheRequestTemplate: the server-set fields of a real
+// generated template, read from its request template, at every depth.
+func TestServerSetFromTheRequestTemplate(t *testing.T) {
+	src, err := os.ReadFile("../testdata/server-set/template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resources, err := parseResources(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range resources {
+		if r.Type == methodType {
+			serverSet(r, "integer", got)
+		}
+	}
+	want := map[string]string{"id": "string", "at": "integer", "ip": "string", "agent": "string", "meta.seenAt": "integer"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("server-set fields %v, want %v", got, want)
 	}
 }

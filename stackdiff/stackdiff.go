@@ -3,8 +3,8 @@
 // resources are added, changed in place, replaced or removed, and which of
 // those changes lose data (the table's items, the stream's records, the
 // failed batches of the dead-letter queue or the failure bucket) or make the
-// stored items unreadable (a body field's new type, read from the API's
-// model). The guard of regeneration is built on it.
+// stored items unreadable (a field's new type, read from the API's model
+// and, for server-set fields, the request template). The guard of regeneration is built on it.
 package stackdiff
 
 import (
@@ -104,7 +104,31 @@ func compare(before, after map[string]resource) []Change {
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].LogicalID < changes[j].LogicalID })
 	explainNewDestination(changes)
+	explainItemBreaks(changes, before, after)
 	return changes
+}
+
+// explainItemBreaks marks the fields whose new type cannot read the stored
+// items on the change that makes them: the model's, or, when only
+// server-set fields change, the method's with the request template.
+func explainItemBreaks(changes []Change, before, after map[string]resource) {
+	why := itemBreaks(before, after)
+	if len(why) == 0 {
+		return
+	}
+	var target *Change
+	for i := range changes {
+		c := &changes[i]
+		if c.Kind == Changed && (c.Type == modelType || c.Type == methodType && target == nil) {
+			target = c
+		}
+	}
+	if target == nil {
+		return
+	}
+	target.Why = append(target.Why, why...)
+	target.Loss = "the items already stored keep the old types: the handler fails on every stream record of such an item " +
+		"(retried, then given up on to the failure destination), and whatever reads the table with the new types fails on them too"
 }
 
 // explainNewDestination says why a failure destination is removed when the
@@ -176,12 +200,6 @@ func changed(id string, old, new resource) (Change, bool) {
 	switch new.Type {
 	case tableType:
 		tableChange(&c, old, new)
-	case modelType:
-		if why := itemBreaks(old, new); len(why) > 0 {
-			c.Why = append(c.Why, why...)
-			c.Loss = "the items already stored keep the old types: the handler fails on every stream record of such an item " +
-				"(retried, then given up on to the failure destination), and whatever reads the table with the new types fails on them too"
-		}
 	case queueType, bucketType:
 		if c.Kind == Replaced {
 			d := destinations[new.Type]

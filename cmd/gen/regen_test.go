@@ -357,3 +357,76 @@ func TestWroteCountsWhatWasWritten(t *testing.T) {
 		t.Errorf("first gen wrote %d files, the second %d: want 3 fewer (main.go, go.mod, go.sum are kept)", n1, n2)
 	}
 }
+
+// TestServerSetTypeChangeCLI: server-set fields are not in the API's model,
+// yet their stored type counts as much: a new type that cannot read them is
+// refused (exit 3) and marked in gen diff, at any depth; one that can read
+// them passes.
+func TestServerSetTypeChangeCLI(t *testing.T) {
+	const base = `version: 1
+name: streamer
+table:
+  partitionKey: id
+fields:
+  id: {type: string, from: requestId}
+  receivedAt: {type: integer, from: requestTimeEpoch}
+  ip: {type: string, from: sourceIp}
+  meta:
+    type: object
+    required: true
+    fields:
+      seenAt: {type: integer, from: requestTimeEpoch}
+  lines:
+    type: list
+    items:
+      type: object
+      fields:
+        at: {type: integer, from: requestTimeEpoch}
+        sku: {type: string}
+`
+	for _, tt := range []struct{ old, new, why string }{
+		{"receivedAt: {type: integer, from: requestTimeEpoch}", "receivedAt: {type: string}", "field receivedAt changes type from integer to string"},
+		{"ip: {type: string, from: sourceIp}", "ip: {type: integer}", "field ip changes type from string to integer"},
+		{"ip: {type: string, from: sourceIp}", "ip: {type: number, from: requestTimeEpoch}", "field ip changes type from string to number"},
+		{"seenAt: {type: integer, from: requestTimeEpoch}", "seenAt: {type: boolean}", "field meta.seenAt changes type from integer to boolean"},
+		{"at: {type: integer, from: requestTimeEpoch}", "at: {type: string, from: userAgent}", "field lines[].at changes type from integer to string"},
+	} {
+		t.Run(tt.why, func(t *testing.T) {
+			dir := t.TempDir()
+			writeSpec(t, dir, base)
+			code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+			expect(t, "first gen", code, 0, o, e)
+			changed := strings.Replace(base, tt.old, tt.new, 1)
+			if changed == base {
+				t.Fatalf("spec has no %s", tt.old)
+			}
+			writeSpec(t, dir, changed)
+			code, o, e = gen(t, dir, "diff", "-spec", "s.yaml", "-out", "out")
+			expect(t, "diff", code, 0, o, e)
+			if !strings.Contains(o, "! "+tt.why+": the items already stored keep the old types") {
+				t.Errorf("diff does not mark %q:\n%s", tt.why, o)
+			}
+			code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out")
+			expect(t, "gen", code, 3, o, e)
+			if !strings.Contains(e, tt.why) {
+				t.Errorf("refusal does not say %q:\n%s", tt.why, e)
+			}
+		})
+	}
+	for name, change := range map[string][2]string{
+		"integer becomes number": {"receivedAt: {type: integer, from: requestTimeEpoch}", "receivedAt: {type: number, from: requestTimeEpoch}"},
+		"another string source":  {"ip: {type: string, from: sourceIp}", "ip: {type: string, from: userAgent}"},
+		"server-set to body":     {"seenAt: {type: integer, from: requestTimeEpoch}", "seenAt: {type: number}"},
+		"field removed":          {"  receivedAt: {type: integer, from: requestTimeEpoch}\n", ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeSpec(t, dir, base)
+			code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+			expect(t, "first gen", code, 0, o, e)
+			writeSpec(t, dir, strings.Replace(base, change[0], change[1], 1))
+			code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out")
+			expect(t, "gen", code, 0, o, e)
+		})
+	}
+}

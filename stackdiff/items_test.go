@@ -3,9 +3,12 @@ package stackdiff
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/streamgen/streamgen/spec"
 )
 
 // withModel is the base template with an API model of the given properties
@@ -79,25 +82,64 @@ func TestItemShapeChangesThatKeepStoredItemsReadable(t *testing.T) {
 	}
 }
 
-// TestServerSetFromTheRequestTemplate: the server-set fields of a real
-// generated template, read from its request template, at every depth.
+// TestServerSetFromTheRequestTemplate: the server-set fields read from the
+// request template of every golden case's template are exactly the spec's,
+// at every depth, with the type their source stores.
 func TestServerSetFromTheRequestTemplate(t *testing.T) {
-	src, err := os.ReadFile("../testdata/server-set/template.yaml")
+	specs, err := filepath.Glob("../testdata/*/spec.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	resources, err := parseResources(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for _, r := range resources {
-		if r.Type == methodType {
-			serverSet(r, "integer", got)
+	cases := 0
+	for _, file := range specs {
+		tmpl, err := os.ReadFile(filepath.Join(filepath.Dir(file), "template.yaml"))
+		if os.IsNotExist(err) {
+			continue // a spec the generator rejects
+		}
+		cases++
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := spec.Parse(file, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{}
+		serverFields(s.Fields, "", want)
+		resources, err := parseResources(tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, r := range resources {
+			if r.Type == methodType {
+				serverSet(r, "integer", got)
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: server-set fields %v, want %v", file, got, want)
 		}
 	}
-	want := map[string]string{"id": "string", "at": "integer", "ip": "string", "agent": "string", "meta.seenAt": "integer"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("server-set fields %v, want %v", got, want)
+	if cases < 10 {
+		t.Fatalf("only %d golden cases", cases)
+	}
+}
+
+// serverFields records the server-set fields of a spec as serverSet does.
+func serverFields(fields []*spec.Field, prefix string, kinds map[string]string) {
+	for _, f := range fields {
+		path := prefix + f.Name
+		for f.Type == spec.List {
+			f, path = f.Items, path+"[]"
+		}
+		switch {
+		case f.Type == spec.Object:
+			serverFields(f.Fields, path+".", kinds)
+		case f.From == spec.FromRequestTimeEpoch:
+			kinds[path] = "integer"
+		case f.ServerSet():
+			kinds[path] = "string"
+		}
 	}
 }

@@ -17,8 +17,8 @@ var buildCommand = &cli.Command{
 		"unless -clean. DIR/handler is a Go module of its own: the build needs Go and, the\n" +
 		"first time, the module proxy (or a module cache holding its requirements).",
 	Flags: []cli.Flag{
-		&cli.StringFlag{Name: "out", Value: "out", Usage: "the generated `DIR`"},
-		&cli.BoolFlag{Name: "clean", Usage: "delete the other zips of DIR/build after the build"},
+		&cli.StringFlag{Name: "out", Value: "out", Usage: "the `DIR` gen generated"},
+		&cli.BoolFlag{Name: "clean", Usage: "delete the zips of earlier builds (handler-<hash>.zip) from DIR/build after the build"},
 	},
 	Action: func(c *cli.Context) error {
 		res, err := build.Lambda(c.Context, c.String("out"))

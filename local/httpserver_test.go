@@ -71,13 +71,15 @@ func TestAPIServerCutsOffSlowAndIdleClients(t *testing.T) {
 		}
 	}
 
-	slowHeaders := dial(t, addr)
+	// Each start is taken before the server can start its clock, so that a
+	// cut-off never looks early.
 	start := time.Now()
+	slowHeaders := dial(t, addr)
 	io.WriteString(slowHeaders, "POST /InsertItem HTTP/1.1\r\nHost: x\r\n")
 	within("headers never finished", closedAfter(t, slowHeaders, start), timeouts.Header)
 
-	slowBody := dial(t, addr)
 	start = time.Now()
+	slowBody := dial(t, addr)
 	io.WriteString(slowBody, "POST /InsertItem HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"message\":")
 	code, msg := readJSONAnswer(t, "body never finished", bufio.NewReader(slowBody))
 	if code != http.StatusRequestTimeout || msg != "Request Timeout" {
@@ -86,12 +88,12 @@ func TestAPIServerCutsOffSlowAndIdleClients(t *testing.T) {
 	within("body never finished", closedAfter(t, slowBody, start), timeouts.Request)
 
 	idle := dial(t, addr)
+	start = time.Now() // the idle clock starts once the answer is written
 	io.WriteString(idle, "POST /InsertItem HTTP/1.1\r\nHost: x\r\nContent-Length: 16\r\n\r\n{\"message\":\"hi\"}")
 	r := bufio.NewReader(idle)
 	if code, _ := readAnswer(t, r); code != http.StatusOK {
 		t.Fatalf("a valid request: %d", code)
 	}
-	start = time.Now()
 	within("idle after an answer", closedAfter(t, idle, start), timeouts.Idle)
 
 	if recs, _ := store.Records(0, 10); len(recs) != 1 {

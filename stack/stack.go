@@ -91,24 +91,30 @@ func Template(s *spec.Spec, m Mapping) (*cloudformation.Template, error) {
 	return b.t, nil
 }
 
-// YAML builds the template of s and serialises it as goformation's
-// Template.YAML does (keys sorted), but indented by 2 rather than 4: the
-// inlined VTL and model lines carry that indentation, and a template must
-// stay under 51,200 bytes to deploy without an S3 bucket.
+// YAML builds the template of s and writes it as goformation's
+// Template.YAML would (keys sorted, numbers typed as YAML reads their JSON),
+// but indented by 2 rather than 4: the inlined VTL and model lines carry that
+// indentation, and a template must stay under 51,200 bytes to deploy without
+// an S3 bucket. Template.YAML makes the JSON three times and parses it twice;
+// this makes it once and parses it once, for the same bytes.
 func YAML(s *spec.Spec, m Mapping) ([]byte, error) {
 	t, err := Template(s, m)
 	if err != nil {
 		return nil, err
 	}
-	j, err := t.JSON()
+	j, err := json.Marshal(t)
 	if err != nil {
 		return nil, fmt.Errorf("stack: serialising the template: %w", err)
 	}
 	var doc any
-	if err := yaml.Unmarshal(j, &doc); err != nil {
+	if err := json.Unmarshal(j, &doc); err != nil {
 		return nil, fmt.Errorf("stack: serialising the template: %w", err)
 	}
+	if doc, err = decodeIntrinsics(doc); err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
+	buf.Grow(len(j))
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(doc); err != nil {

@@ -7,6 +7,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/streamgen/streamgen/gocode"
@@ -107,7 +108,11 @@ func DeployNote(files []File) string {
 	return ""
 }
 
-var readmeTemplate = template.Must(template.ParseFS(templates.FS, "readme.md.tmpl"))
+// readmeTemplate is parsed when first used: only the commands that generate
+// pay for it.
+var readmeTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templates.FS, "readme.md.tmpl"))
+})
 
 type readmeData struct {
 	Name, SpecFile, Path, Stage, View, Auth string
@@ -150,7 +155,7 @@ func readme(s *spec.Spec, templateInS3 bool) ([]byte, error) {
 		data.Emails = strings.Join(a.Email, ", ")
 	}
 	var buf bytes.Buffer
-	if err := readmeTemplate.Execute(&buf, data); err != nil {
+	if err := readmeTemplate().Execute(&buf, data); err != nil {
 		return nil, fmt.Errorf("README.md: %w", err)
 	}
 	return buf.Bytes(), nil

@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
+	"sync"
 	"text/template"
 
 	"github.com/streamgen/streamgen/spec"
@@ -26,7 +27,10 @@ type File struct {
 	UserOwned bool // written only when absent
 }
 
-var tmpl = template.Must(template.ParseFS(templates.FS, "item_gen.go.tmpl", "handler_main.go.tmpl"))
+// tmpl is parsed when first used: only the commands that generate pay for it.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templates.FS, "item_gen.go.tmpl", "handler_main.go.tmpl"))
+})
 
 // RuntimeDir is where in the handler's module the copy of the runtime
 // library (package handler) goes; being internal, it is the handler's alone.
@@ -92,7 +96,7 @@ func newMainFile(s *spec.Spec) mainFile {
 
 func render(name string, data any) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := tmpl().ExecuteTemplate(&buf, name, data); err != nil {
 		return nil, fmt.Errorf("gocode: %s: %w", name, err)
 	}
 	src, err := format.Source(buf.Bytes())

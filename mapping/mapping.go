@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sync"
 
 	"github.com/streamgen/streamgen/spec"
 )
@@ -185,7 +186,7 @@ func (rc RequestContext) value(f *spec.Field) (any, error) {
 	return nil, fmt.Errorf("unknown source %q", f.From)
 }
 
-var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+var jsonNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`) })
 
 // number is the exact decimal text of v, a JSON number.
 func number(f *spec.Field, v any) (string, error) {
@@ -198,7 +199,7 @@ func number(f *spec.Field, v any) (string, error) {
 	default:
 		return "", typeError(f, v)
 	}
-	if !jsonNumber.MatchString(text) {
+	if !jsonNumber().MatchString(text) {
 		return "", fmt.Errorf("%q is not a JSON number", text)
 	}
 	return text, nil

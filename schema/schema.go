@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/streamgen/streamgen/spec"
 )
@@ -198,10 +199,10 @@ func appendEnum(n node, f *spec.Field) (node, error) {
 	return append(n, member{"enum", values}), nil
 }
 
-var numberText = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+var numberText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`) })
 
 func jsonNumber(text string) (number, error) {
-	if !numberText.MatchString(text) {
+	if !numberText().MatchString(text) {
 		return "", fmt.Errorf("%q is not a JSON number", text)
 	}
 	return number(text), nil

@@ -55,7 +55,7 @@ func (p *parser) fields(at, n *yaml.Node, path string, depth int) []*Field {
 	var out []*Field
 	for _, e := range p.entries(n, path) {
 		name, fpath := e.key.Value, join(path, e.key.Value)
-		if !fieldNameRe.MatchString(name) {
+		if !fieldNameRe(name) {
 			p.errorf(e.key, path, "field name %q must be 1 to 64 of A-Z, a-z, 0-9 and _, not starting with a digit", name)
 		}
 		f := p.field(e.key, e.value, fpath, depth, false)
@@ -254,7 +254,7 @@ func (p *parser) bounds(f *Field, m map[string]entry, path string) {
 		if !ok {
 			return nil
 		}
-		if f.Type == Integer && !jsonInteger.MatchString(string(d)) {
+		if f.Type == Integer && !jsonInteger().MatchString(string(d)) {
 			p.errorf(e.value, join(path, key), "an integer field's %s must be an integer, not %s", key, d)
 			return nil
 		}

@@ -164,11 +164,11 @@ func (p *parser) boolean(n *yaml.Node, path string) (bool, bool) {
 // yaml.v3 tags an integer beyond 64 bits !!float: it is still an integer.
 func (p *parser) integerText(n *yaml.Node, path string) (string, bool) {
 	tag := n.ShortTag()
-	if n.Kind != yaml.ScalarNode || tag != "!!int" && !(tag == "!!float" && jsonInteger.MatchString(n.Value)) {
+	if n.Kind != yaml.ScalarNode || tag != "!!int" && !(tag == "!!float" && jsonInteger().MatchString(n.Value)) {
 		p.errorf(n, path, "must be an integer, not %s", describe(n))
 		return "", false
 	}
-	if !jsonInteger.MatchString(n.Value) {
+	if !jsonInteger().MatchString(n.Value) {
 		p.errorf(n, path, "must be a plain decimal integer like 10, not %s", n.Value)
 		return "", false
 	}
@@ -202,12 +202,12 @@ func (p *parser) intIn(n *yaml.Node, path string, lo, hi int) (int, bool) {
 // plain number beyond float64's range (1e400) a string: it is still a number.
 func (p *parser) number(n *yaml.Node, path string) (Decimal, bool) {
 	tag := n.ShortTag()
-	plainNumber := tag == "!!str" && n.Style == 0 && jsonNumber.MatchString(n.Value)
+	plainNumber := tag == "!!str" && n.Style == 0 && jsonNumber().MatchString(n.Value)
 	if n.Kind != yaml.ScalarNode || (tag != "!!int" && tag != "!!float" && !plainNumber) {
 		p.errorf(n, path, "must be a number, not %s", describe(n))
 		return "", false
 	}
-	if !jsonNumber.MatchString(n.Value) {
+	if !jsonNumber().MatchString(n.Value) {
 		p.errorf(n, path, "must be a number written as in JSON, like 10, -1.5 or 1e3, not %s", n.Value)
 		return "", false
 	}

@@ -8,18 +8,29 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
 
+// The patterns are compiled when first used, so that a command that reads
+// no spec pays nothing for them. Lengths are checked apart (boundedRe): a
+// counted repetition such as {0,63} makes a regexp ten times dearer to compile.
 var (
-	nameRe      = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
-	stageRe     = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
-	segmentRe   = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
-	fieldNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
-	yamlLineRe  = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	nameRe      = boundedRe(`^[a-z][a-z0-9-]*$`, 40)
+	stageRe     = boundedRe(`^[A-Za-z0-9_]+$`, 64)
+	segmentRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]+$`) })
+	fieldNameRe = boundedRe(`^[A-Za-z_][A-Za-z0-9_]*$`, 64)
+	yamlLineRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 )
+
+// boundedRe is a matcher of the ASCII strings of at most max bytes that expr
+// matches, compiled when first used.
+func boundedRe(expr string, max int) func(string) bool {
+	re := sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+	return func(s string) bool { return len(s) <= max && re().MatchString(s) }
+}
 
 var (
 	topKeys    = []string{"version", "name", "api", "table", "fields", "stream", "tracing", "alarms"}
@@ -182,7 +193,7 @@ func (p *parser) yamlError(err error, lines int) {
 	}
 	for _, m := range msgs {
 		line := 1
-		if sub := yamlLineRe.FindStringSubmatch(m); sub != nil {
+		if sub := yamlLineRe().FindStringSubmatch(m); sub != nil {
 			line, _ = strconv.Atoi(sub[1])
 			m = sub[2]
 			if strings.HasPrefix(m, "did not find expected") {
@@ -229,7 +240,7 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 	}
 	if e, ok := top["name"]; ok {
 		if v, ok := p.str(e.value, "name"); ok {
-			if !nameRe.MatchString(v) {
+			if !nameRe(v) {
 				p.errorf(e.value, "name", "%q must be 1 to 40 of a-z, 0-9 and -, starting with a letter (it prefixes resource names)", v)
 			}
 			s.Name = v
@@ -266,7 +277,7 @@ func (p *parser) api(e entry) API {
 	}
 	if e, ok := m["stage"]; ok {
 		if v, ok := p.str(e.value, "api.stage"); ok {
-			if !stageRe.MatchString(v) {
+			if !stageRe(v) {
 				p.errorf(e.value, "api.stage", "%q must be 1 to 64 of A-Z, a-z, 0-9 and _", v)
 			}
 			a.Stage = v
@@ -301,7 +312,7 @@ func (p *parser) apiPath(n *yaml.Node, v string) bool {
 		case seg == "." || seg == "..":
 			p.errorf(n, path, "%q has the segment %q, which clients resolve away", v, seg)
 			return false
-		case !segmentRe.MatchString(seg):
+		case !segmentRe().MatchString(seg):
 			p.errorf(n, path, "segment %q of %q may hold only A-Z, a-z, 0-9, '.', '_' and '-'", seg, v)
 			return false
 		}
@@ -367,12 +378,14 @@ func (p *parser) cors(n *yaml.Node) []string {
 	return origins
 }
 
-var originRe = regexp.MustCompile(`^https?://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$`)
+var originRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^https?://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$`)
+})
 
 // checkOrigin explains why v is not a browser origin (scheme://host[:port]), or "".
 func checkOrigin(v string) string {
 	switch {
-	case originRe.MatchString(v):
+	case originRe().MatchString(v):
 		port := v[strings.LastIndex(v, "/")+1:]
 		if i := strings.LastIndex(port, ":"); i >= 0 {
 			if n, _ := strconv.Atoi(port[i+1:]); n < 1 || n > 65535 {
@@ -382,9 +395,9 @@ func checkOrigin(v string) string {
 		return ""
 	case strings.Contains(v, "*"):
 		return "origin " + strconv.Quote(v) + ": wildcards inside an origin are not supported; list each origin, or use \"*\" alone"
-	case originRe.MatchString(strings.ToLower(v)):
+	case originRe().MatchString(strings.ToLower(v)):
 		return "origin " + strconv.Quote(v) + " must be lower case as browsers send it: " + strconv.Quote(strings.ToLower(v))
-	case originRe.MatchString(strings.TrimRight(v, "/")):
+	case originRe().MatchString(strings.TrimRight(v, "/")):
 		return "origin " + strconv.Quote(v) + " must not end with /: " + strconv.Quote(strings.TrimRight(v, "/"))
 	}
 	return "origin " + strconv.Quote(v) + " must be scheme://host[:port] with http or https, e.g. https://app.example.com"
@@ -490,7 +503,7 @@ func (p *parser) ttlField(n *yaml.Node, name string, t Table, s *Spec) {
 		}
 		if sug := suggest(name, names); sug != "" {
 			p.errorf(n, path, "%q is not a top-level field; did you mean %q?", name, sug)
-		} else if !fieldNameRe.MatchString(name) {
+		} else if !fieldNameRe(name) {
 			p.errorf(n, path, "%q must be 1 to 64 of A-Z, a-z, 0-9 and _, not starting with a digit", name)
 		}
 		return

@@ -10,7 +10,7 @@ import (
 var starter string
 
 // ValidName reports whether name can be a spec's name.
-func ValidName(name string) bool { return nameRe.MatchString(name) }
+func ValidName(name string) bool { return nameRe(name) }
 
 // Starter is a commented spec named name that validates, for `gen init`.
 func Starter(name string) ([]byte, error) {

@@ -63,7 +63,7 @@ func Responses(s *spec.Spec) ([]IntegrationResponse, error) {
 
 func execute(name string, data any) (string, error) {
 	var b strings.Builder
-	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+	if err := tmpl().ExecuteTemplate(&b, name, data); err != nil {
 		return "", err
 	}
 	return b.String(), nil

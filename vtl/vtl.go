@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/streamgen/streamgen/mapping"
@@ -27,8 +28,12 @@ import (
 	"github.com/streamgen/streamgen/templates"
 )
 
-var tmpl = template.Must(template.New("vtl").Delims("<<", ">>").
-	ParseFS(templates.FS, "request.vtl.tmpl", "responses.vtl.tmpl"))
+// tmpl is parsed when first used, as are the package's other templates and
+// patterns: only the commands that generate pay for them.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("vtl").Delims("<<", ">>").
+		ParseFS(templates.FS, "request.vtl.tmpl", "responses.vtl.tmpl"))
+})
 
 // Request returns the request mapping template of s.
 //
@@ -48,7 +53,7 @@ func Request(s *spec.Spec, tableName string) (string, error) {
 			`,"ExpressionAttributeNames":{` + jsonString(mapping.KeyPlaceholder) + ":" + jsonString(s.Table.PartitionKey) + "}"
 	}
 	var b strings.Builder
-	if err := tmpl.ExecuteTemplate(&b, "request", view); err != nil {
+	if err := tmpl().ExecuteTemplate(&b, "request", view); err != nil {
 		return "", err
 	}
 	out := b.String()
@@ -96,13 +101,13 @@ type value struct {
 	Object *object // M: the attributes
 }
 
-var fieldName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var fieldName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 func newObject(fields []*spec.Field, path string, depth int) (*object, error) {
 	o := &object{Var: fmt.Sprintf("$o%d", depth)}
 	var always, optional []attr
 	for _, f := range fields {
-		if !fieldName.MatchString(f.Name) {
+		if !fieldName().MatchString(f.Name) {
 			return nil, fmt.Errorf("%s: field name %q cannot be written into a template", f.Path, f.Name)
 		}
 		a := attr{Name: f.Name, Test: fmt.Sprintf(`%s.containsKey("%s")`, o.Var, f.Name)}

@@ -8,6 +8,7 @@
 package stackdiff
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"sort"
@@ -59,7 +60,12 @@ func (c Change) String() string {
 
 // Templates compares the template deployed from old with the template new.
 // Changes are sorted by logical ID; unchanged resources are left out.
+// Identical bytes have no changes and are not parsed: regenerating an
+// unchanged spec is the common case, and parsing both was most of it.
 func Templates(old, new []byte) ([]Change, error) {
+	if bytes.Equal(old, new) {
+		return nil, nil
+	}
 	before, err := parseResources(old)
 	if err != nil {
 		return nil, fmt.Errorf("reading the existing template: %w", err)

@@ -262,3 +262,13 @@ func TestFailureDestinationMoves(t *testing.T) {
 		}
 	}
 }
+
+func TestIdenticalTemplatesHaveNoChanges(t *testing.T) {
+	changes, err := Templates([]byte(base), []byte(base))
+	if err != nil || len(changes) != 0 {
+		t.Fatalf("changes %v, %v; want none", changes, err)
+	}
+	if _, err := Templates([]byte(base), []byte(base+"\n")); err != nil {
+		t.Fatalf("a template equal but for a newline: %v", err)
+	}
+}

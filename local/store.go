@@ -48,7 +48,8 @@ var (
 // transaction, so a crash keeps both or neither.
 type Store struct {
 	db      *bolt.DB
-	keys    []string // partition key name, then sort key name if any
+	items   *committer // the writes of Put, in group commits
+	keys    []string   // partition key name, then sort key name if any
 	view    string
 	written chan struct{} // signalled (never blocks) after each committed write
 }
@@ -78,18 +79,22 @@ func OpenStore(path string, keys []string, view string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &Store{db: db, keys: keys, view: view, written: make(chan struct{}, 1)}, nil
+	return &Store{db: db, items: newCommitter(db), keys: keys, view: view, written: make(chan struct{}, 1)}, nil
 }
 
-// Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
+// Close waits for the writes being committed and closes the file.
+func (s *Store) Close() error {
+	s.items.stop()
+	return s.db.Close()
+}
 
 // Written is signalled after each committed write, for the stream to wake up.
 func (s *Store) Written() <-chan struct{} { return s.written }
 
 // Put stores item. With reject, an existing item of the same key is left
 // unchanged and Put returns ErrDuplicate. The stream record (INSERT, or MODIFY
-// when an item was replaced) is appended in the same transaction.
+// when an item was replaced) is appended in the same transaction, which
+// concurrent Puts may share (group commit); Put returns once it is synced.
 func (s *Store) Put(item Item, reject bool, now time.Time) (*Record, error) {
 	key, keys, err := s.keyOf(item)
 	if err != nil {
@@ -100,7 +105,7 @@ func (s *Store) Put(item Item, reject bool, now time.Time) (*Record, error) {
 		return nil, err
 	}
 	var rec *Record
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.items.update(func(tx *bolt.Tx) error {
 		items := tx.Bucket(itemsBucket)
 		oldJSON := items.Get(key)
 		if oldJSON != nil && reject {

@@ -1,6 +1,6 @@
 // Package schema writes the JSON Schema (draft-04, as API Gateway models use)
-// of a spec's request body, and validates bodies against it with a real
-// draft-04 validator for `gen local` and the tests.
+// of a spec's request body, and validates bodies against it for `gen local`
+// and the tests, as a draft-04 validator does (see Validator).
 //
 // The model is derived from the same field tree as the request template
 // (package vtl): server-set fields are not in it, every object level has

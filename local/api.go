@@ -18,8 +18,8 @@ import (
 )
 
 // API answers POST <api.path> as the deployed REST API does: routes, auth,
-// throttling, CORS, the body model (package schema, a real draft-04
-// validator), the mapping of the body to an item (package mapping, the rules
+// throttling, CORS, the body model (package schema, checked as a draft-04
+// validator does), the mapping of the body to an item (package mapping, the rules
 // the request VTL implements) and the write, with the answers of the
 // contract's table and the messages of the deployed response templates.
 type API struct {

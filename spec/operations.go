@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -37,15 +38,18 @@ var (
 	onFailures = []string{string(FailToS3), string(FailToSQS)}
 	logLevels  = []string{"DEBUG", "INFO", "WARN", "ERROR"}
 
+	// Compiled when first used, as parse.go's patterns.
 	// Lambda's rule for variable names.
-	envNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]+$`)
+	envNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]+$`) })
 	// An IAM action: a service prefix, a colon and an action name, which
 	// may hold the wildcards * and ?.
-	actionRe = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9*?]+$`)
+	actionRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9*?]+$`) })
 	// arn:partition:service:region:account:resource; region and account
 	// may be empty (S3, IAM), wildcards are IAM's.
-	arnRe   = regexp.MustCompile(`^arn:(aws[a-z-]*|\*):[a-z0-9*-]+:[a-z0-9*-]*:([0-9]{12}|\*)?:\S+$`)
-	emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s.]+$`)
+	arnRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:(aws[a-z-]*|\*):[a-z0-9*-]+:[a-z0-9*-]*:([0-9]{12}|\*)?:\S+$`)
+	})
+	emailRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s.]+$`) })
 )
 
 // operations reads the stream keys about running the handler in production:
@@ -96,7 +100,7 @@ func (p *parser) environment(n *yaml.Node) []EnvVar {
 	for _, e := range p.entries(n, path) {
 		name := e.key.Value
 		switch {
-		case !envNameRe.MatchString(name):
+		case !envNameRe().MatchString(name):
 			p.errorf(e.key, path, "%q is not a variable name Lambda accepts: a letter, then at least one of A-Z, a-z, 0-9 and _", name)
 			continue
 		case contains(lambdaReserved, name):
@@ -145,7 +149,7 @@ func (p *parser) permissions(n *yaml.Node) []Permission {
 		var perm Permission
 		if e, ok := m["actions"]; ok {
 			perm.Actions = p.nonEmptyStrings(e.value, at+".actions", "action", func(v string) string {
-				if actionRe.MatchString(v) {
+				if actionRe().MatchString(v) {
 					return ""
 				}
 				if v == "*" || strings.HasPrefix(v, "*:") {
@@ -156,7 +160,7 @@ func (p *parser) permissions(n *yaml.Node) []Permission {
 		}
 		if e, ok := m["resources"]; ok {
 			perm.Resources = p.nonEmptyStrings(e.value, at+".resources", "resource", func(v string) string {
-				if v == "*" || arnRe.MatchString(v) {
+				if v == "*" || arnRe().MatchString(v) {
 					return ""
 				}
 				return "resource " + strconv.Quote(v) + " must be an ARN (arn:aws:service:region:account:resource) or \"*\""
@@ -220,7 +224,7 @@ func (p *parser) alarms(e entry) *Alarms {
 			case !ok:
 			case seen[v]:
 				p.errorf(c, at, "duplicate address %q", v)
-			case !emailRe.MatchString(v):
+			case !emailRe().MatchString(v):
 				p.errorf(c, at, "%q is not an email address like ops@example.com", v)
 			default:
 				a.Email = append(a.Email, v)

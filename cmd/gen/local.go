@@ -22,6 +22,7 @@ var localCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
+		collectAsUsual()
 		ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		go func() {

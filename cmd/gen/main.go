@@ -17,6 +17,7 @@ import (
 )
 
 func main() {
+	collectOnlyAtLimit()
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 

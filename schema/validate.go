@@ -188,26 +188,42 @@ const maxProblems = 5
 // message says what is wrong and where, for a 400 answer. An empty body is an
 // empty object, as API Gateway's mapping template sees it.
 func (v *Validator) Validate(body []byte) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
-	}
-	if err := unicodeText(body); err != nil {
-		return err
-	}
-	doc, err := decode(body)
+	doc, err := readBody(body, decode)
 	if err != nil {
-		return fmt.Errorf("not JSON: %v", err)
-	}
-	if at := loneSurrogate(body); at >= 0 {
-		return fmt.Errorf("not Unicode text: the escape %s at byte %d is half of a UTF-16 surrogate pair", body[at:at+6], at)
-	}
-	if err := hugeNumber(doc, ""); err != nil {
 		return err
 	}
 	var problems []string
 	if !v.root.check(doc, "", &problems) {
 		return nil
 	}
+	return joinProblems(problems)
+}
+
+// readBody reads body with decode, refusing what cannot be stored as sent:
+// text that is not UTF-8, not JSON, a lone surrogate escape, a huge number.
+// An empty body is an empty object.
+func readBody(body []byte, decode func([]byte) (any, error)) (any, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	if err := unicodeText(body); err != nil {
+		return nil, err
+	}
+	doc, err := decode(body)
+	if err != nil {
+		return nil, fmt.Errorf("not JSON: %v", err)
+	}
+	if at := loneSurrogate(body); at >= 0 {
+		return nil, fmt.Errorf("not Unicode text: the escape %s at byte %d is half of a UTF-16 surrogate pair", body[at:at+6], at)
+	}
+	if err := hugeNumber(doc, ""); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// joinProblems is the message of problems: sorted, the first maxProblems.
+func joinProblems(problems []string) error {
 	sort.Strings(problems)
 	if len(problems) > maxProblems {
 		problems = append(problems[:maxProblems], fmt.Sprintf("and %d more", len(problems)-maxProblems))

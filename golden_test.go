@@ -12,13 +12,13 @@ import (
 
 	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/gocode"
-	"github.com/streamgen/streamgen/internal/golden"
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/output"
 	"github.com/streamgen/streamgen/spec"
 )
 
 // update (-update) rewrites the expected files of testdata/ and out/.
-var update = golden.Update
+var update = testenv.Update
 
 // maxTemplateBytes is the largest template `aws cloudformation deploy`
 // takes inline, without an S3 bucket ("Template body size in a request",
@@ -34,23 +34,12 @@ const runtimeCopyDir = "handler/" + gocode.RuntimeDir + "/"
 // folder; -update rewrites.
 func TestGolden(t *testing.T) {
 	if *update {
-		writeFile(t, filepath.Join("testdata", wideCase, "spec.yaml"), wideSpec(200))
+		testenv.WriteFile(t, filepath.Join("testdata", wideCase, "spec.yaml"), wideSpec(200))
 	}
-	cases, err := filepath.Glob("testdata/*/spec.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cases) < 12 {
-		t.Fatalf("%d golden cases, want at least 12", len(cases))
-	}
-	for _, specPath := range cases {
-		dir := filepath.Dir(specPath)
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			src, err := os.ReadFile(specPath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := spec.Parse("spec.yaml", src)
+	for _, c := range testenv.Cases(t, "testdata") {
+		dir := c.Dir
+		t.Run(c.Name, func(t *testing.T) {
+			s, err := spec.Parse("spec.yaml", c.Source(t))
 			if err != nil {
 				compare(t, filepath.Join(dir, "error.txt"), []byte(err.Error()+"\n"))
 				expectOnly(t, dir, []string{"error.txt"})
@@ -154,15 +143,14 @@ func seedFiles(t *testing.T) (*spec.Spec, []streamgen.File) {
 
 // TestGenerateIsDeterministic generates every good case twice.
 func TestGenerateIsDeterministic(t *testing.T) {
-	cases, _ := filepath.Glob("testdata/*/spec.yaml")
-	for _, specPath := range cases {
-		src, err := os.ReadFile(specPath)
+	for _, c := range testenv.Cases(t, "testdata") {
+		if c.Rejected {
+			continue
+		}
+		specPath := c.Spec
+		s, err := spec.Parse("spec.yaml", c.Source(t))
 		if err != nil {
 			t.Fatal(err)
-		}
-		s, err := spec.Parse("spec.yaml", src)
-		if err != nil {
-			continue
 		}
 		first, err := streamgen.Generate(s)
 		if err != nil {
@@ -191,7 +179,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 func compare(t *testing.T, path string, got []byte) {
 	t.Helper()
 	if *update {
-		writeFile(t, path, got)
+		testenv.WriteFile(t, path, got)
 		return
 	}
 	want, err := os.ReadFile(path)
@@ -227,16 +215,6 @@ func expectOnly(t *testing.T, dir string, names []string) {
 		return nil
 	})
 	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func writeFile(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/gocode"
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/version"
 )
 
@@ -143,7 +144,7 @@ func TestHandlerIsSelfContained(t *testing.T) {
 	_, files := seedFiles(t)
 	dir := t.TempDir()
 	for _, f := range files {
-		writeFile(t, filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data)
+		testenv.WriteFile(t, filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data)
 	}
 	cmd := exec.Command("go", "list", "-deps", ".")
 	cmd.Dir = filepath.Join(dir, "handler")
@@ -192,7 +193,7 @@ func TestCheckHandlerModule(t *testing.T) {
 				t.Fatal(err)
 			}
 			if c.gomod != "" {
-				writeFile(t, filepath.Join(dir, "handler", "go.mod"), []byte(c.gomod))
+				testenv.WriteFile(t, filepath.Join(dir, "handler", "go.mod"), []byte(c.gomod))
 			}
 			err := streamgen.CheckHandlerModule(dir, s)
 			if c.want == "" {

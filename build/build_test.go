@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/output"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -42,16 +43,6 @@ func outDir(t *testing.T) string {
 	t.Setenv("GOFLAGS", "-mod=readonly")
 	t.Setenv("GOPROXY", "off")
 	return dir
-}
-
-func write(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestLambdaBuildIsDeterministic(t *testing.T) {
@@ -95,7 +86,7 @@ func TestLambdaBuildIsDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, mainGo, bytes.Replace(src, []byte(`"item saved"`), []byte(`"item stored"`), 1))
+	testenv.WriteFile(t, mainGo, bytes.Replace(src, []byte(`"item saved"`), []byte(`"item stored"`), 1))
 	third, err := Lambda(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +159,7 @@ func TestBuildErrorNamesTheProblem(t *testing.T) {
 		t.Skip("compiles a handler")
 	}
 	dir := outDir(t)
-	write(t, filepath.Join(dir, "handler", "main.go"), []byte("package main\n\nfunc process( {\n"))
+	testenv.WriteFile(t, filepath.Join(dir, "handler", "main.go"), []byte("package main\n\nfunc process( {\n"))
 	_, err := Lambda(context.Background(), dir)
 	if err == nil || !strings.Contains(err.Error(), "main.go") {
 		t.Fatalf("error %v, want the compiler's message naming main.go", err)
@@ -187,8 +178,8 @@ func TestBuildErrorsNameTheFix(t *testing.T) {
 		t.Fatalf("no handler: error %v, want the advice to generate", err)
 	}
 	// An output of a gen from before the handler was a module.
-	write(t, filepath.Join(dir, output.ManifestName), []byte("handler/main.go\n"))
-	write(t, filepath.Join(dir, "handler", "main.go"), []byte("package main\n\nimport _ \"github.com/streamgen/streamgen/handler\"\n\nfunc main() {}\n"))
+	testenv.WriteFile(t, filepath.Join(dir, output.ManifestName), []byte("handler/main.go\n"))
+	testenv.WriteFile(t, filepath.Join(dir, "handler", "main.go"), []byte("package main\n\nimport _ \"github.com/streamgen/streamgen/handler\"\n\nfunc main() {}\n"))
 	_, err = Lambda(context.Background(), dir)
 	if err == nil || !strings.Contains(err.Error(), "run gen -spec FILE -out "+dir+" again") {
 		t.Fatalf("no go.mod: error %v, want the advice to regenerate", err)
@@ -222,7 +213,7 @@ func TestBuildNamesTheModuleFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, gomod, bytes.Replace(src, []byte("module streamer-handler\n"), []byte("module foo\n"), 1))
+	testenv.WriteFile(t, gomod, bytes.Replace(src, []byte("module streamer-handler\n"), []byte("module foo\n"), 1))
 	_, err = Lambda(context.Background(), dir)
 	want := "go mod edit -module streamer-handler)"
 	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "go build") {
@@ -236,7 +227,7 @@ func TestRemoveOthersKeepsOtherFiles(t *testing.T) {
 	built := []string{"handler-0123456789abcdef.zip", "handler-fedcba9876543210.zip"}
 	mine := []string{"handler-mine.zip", "handler-0123456789abcdef.zip.bak", "handler-0123456789ABCDEF.zip", "other.zip"}
 	for _, name := range append(append([]string{}, built...), mine...) {
-		write(t, filepath.Join(dir, Dir, name), []byte("zip"))
+		testenv.WriteFile(t, filepath.Join(dir, Dir, name), []byte("zip"))
 	}
 	removed, err := RemoveOthers(dir, built[1])
 	if err != nil {

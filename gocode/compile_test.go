@@ -1,9 +1,8 @@
 package gocode
 
 import (
+	_ "embed"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,30 +13,29 @@ import (
 
 // testCases are the specs whose generated handlers must compile, vet clean
 // and decode real stream records: the ones built in Go here and every golden
-// case of the repository (../testdata/<case>/spec.yaml) but those that hold
-// the error.txt of a rejected spec.
+// case of the repository (../testdata/<case>/spec.yaml, the seed among them)
+// but those that hold the error.txt of a rejected spec.
 func testCases(t *testing.T) map[string]*spec.Spec {
-	cases := map[string]*spec.Spec{"go-seed": seedSpec(), "go-wide": wideSpec(), "go-keysonly": keysOnlySpec()}
-	files, err := filepath.Glob("../testdata/*/spec.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, file := range files {
-		if _, err := os.Stat(filepath.Join(filepath.Dir(file), "error.txt")); err == nil {
+	cases := map[string]*spec.Spec{"go-wide": wideSpec(), "go-keysonly": keysOnlySpec()}
+	for _, c := range testenv.Cases(t, "../testdata") {
+		if c.Rejected {
 			continue // a spec the generator must reject
 		}
-		src, err := os.ReadFile(file)
+		s, err := spec.Parse(c.Spec, c.Source(t))
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("golden case %s: %v", c.Spec, err)
 		}
-		s, err := spec.Parse(file, src)
-		if err != nil {
-			t.Fatalf("golden case %s: %v", file, err)
-		}
-		cases["golden-"+filepath.Base(filepath.Dir(file))] = s
+		cases["golden-"+c.Name] = s
 	}
 	return cases
 }
+
+// harness is copied next to each generated handler: Go that the module's
+// go vet and go test compile (it lives under testdata/ because it needs the
+// generated code beside it).
+//
+//go:embed testdata/harness_test.go
+var harness []byte
 
 // TestGeneratedHandlersWork writes each case's handler, sample records and
 // a test harness into one module that holds the runtime, then runs
@@ -52,10 +50,6 @@ func TestGeneratedHandlersWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	harness, err := os.ReadFile("testdata/harness_test.go.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
 	mod := testenv.UserModule(t, root)
 
 	for name, s := range testCases(t) {
@@ -65,45 +59,21 @@ func TestGeneratedHandlersWork(t *testing.T) {
 		}
 		dir := filepath.Join(mod, name)
 		for _, f := range files {
-			write(t, filepath.Join(dir, strings.TrimPrefix(f.Path, "handler/")), f.Data)
+			testenv.WriteFile(t, filepath.Join(dir, strings.TrimPrefix(f.Path, "handler/")), f.Data)
 		}
 		// The module's runtime, not the one of each handler's own module.
 		item, err := Item(s, "main", testenv.RuntimeImport, true)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		write(t, filepath.Join(dir, "item_gen.go"), item)
+		testenv.WriteFile(t, filepath.Join(dir, "item_gen.go"), item)
 		records, err := json.Marshal(sampleRecords(s, 9))
 		if err != nil {
 			t.Fatal(err)
 		}
-		write(t, filepath.Join(dir, "records.json"), records)
-		write(t, filepath.Join(dir, "harness_test.go"), harness)
+		testenv.WriteFile(t, filepath.Join(dir, "records.json"), records)
+		testenv.WriteFile(t, filepath.Join(dir, "harness_test.go"), harness)
 	}
-	run(t, mod, "go", "vet", "./...")
-	run(t, mod, "go", "test", "-count=1", "./...")
-}
-
-func write(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// run runs a go command offline: everything it needs is in the module cache
-// already, since this repository's own build needed it.
-func run(t *testing.T, dir string, name string, args ...string) {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod", "GOWORK=off")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	t.Logf("%s %s:\n%s", name, strings.Join(args, " "), out)
+	t.Logf("go vet:\n%s", testenv.RunGo(t, mod, "vet", "./..."))
+	t.Logf("go test:\n%s", testenv.RunGo(t, mod, "test", "-count=1", "./..."))
 }

@@ -3,15 +3,13 @@ package gocode
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the handler's benchmark fixtures")
 
 // repoRuntime is package handler in this repository, which the benchmark
 // fixtures (in its internal/) use.
@@ -21,7 +19,7 @@ const repoRuntime = "github.com/streamgen/streamgen/handler"
 // generated decoders of the seed and of a wide nested item, and a 100-record
 // batch of each, which the handler's benchmarks decode. -update rewrites them.
 func TestBenchmarkFixtures(t *testing.T) {
-	for name, s := range map[string]*spec.Spec{"seed": seedSpec(), "wide": wideSpec()} {
+	for name, s := range map[string]*spec.Spec{"seed": seedSpec(t), "wide": wideSpec()} {
 		src, err := Item(s, name, repoRuntime, false)
 		if err != nil {
 			t.Fatal(err)
@@ -41,8 +39,8 @@ func TestBenchmarkFixtures(t *testing.T) {
 		dir := filepath.Join("..", "handler", "internal", "fixture", name)
 		for file, want := range map[string][]byte{"item_gen.go": src, "batch.json": batch} {
 			path := filepath.Join(dir, file)
-			if *update {
-				write(t, path, want)
+			if *testenv.Update {
+				testenv.WriteFile(t, path, want)
 				continue
 			}
 			got, err := os.ReadFile(path)

@@ -104,7 +104,7 @@ func rotate(fields []*spec.Field) {
 // silently reading another attribute.
 func TestAddedSiblingNeverTakesAName(t *testing.T) {
 	msg := func(names ...string) *spec.Spec {
-		s := seedSpec()
+		s := seedSpec(t)
 		for _, name := range names {
 			s.Fields = append(s.Fields, field(name, spec.String))
 		}
@@ -153,7 +153,7 @@ func TestCollidingTypeNames(t *testing.T) {
 	obj := func(name string, children ...*spec.Field) *spec.Field {
 		return field(name, spec.Object, fields(children...))
 	}
-	s := seedSpec()
+	s := seedSpec(t)
 	s.Fields = append(s.Fields,
 		obj("a_b", obj("c", field("x", spec.String))),
 		obj("a", obj("b_c", field("y", spec.String))),

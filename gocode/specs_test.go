@@ -2,12 +2,14 @@ package gocode
 
 import (
 	"encoding/json"
+	"testing"
 
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/spec"
 )
 
 // Specs built in Go, so that these tests do not depend on the YAML parser;
-// the golden cases (../testdata) add the parsed ones.
+// the seed and the golden cases (../testdata) add the parsed ones.
 
 func field(name string, t spec.Type, opts ...func(*spec.Field)) *spec.Field {
 	f := &spec.Field{Name: name, Type: t, Path: "fields." + name}
@@ -32,16 +34,9 @@ func stream(view string) spec.Stream {
 		Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30}
 }
 
-func seedSpec() *spec.Spec {
-	return &spec.Spec{
-		Version: 1, Name: "streamer",
-		Table: spec.Table{PartitionKey: "id", OnDuplicate: spec.Reject, Retain: true},
-		Fields: []*spec.Field{
-			field("id", spec.String, from(spec.FromRequestID)),
-			field("message", spec.String, required),
-		},
-		Stream: stream("NEW_IMAGE"),
-	}
+// seedSpec is the seed, ../streamer.yaml (the one copy of it), parsed.
+func seedSpec(t testing.TB) *spec.Spec {
+	return testenv.Read(t, spec.ReadFile, "../streamer.yaml")
 }
 
 // wideSpec has every type, nesting, optional fields of every kind and names

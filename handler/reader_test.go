@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	_ "github.com/streamgen/streamgen/internal/testenv" // defines -update, for go test ./... -update
 )
 
 func TestStringsSurviveByteForByte(t *testing.T) {

@@ -108,16 +108,6 @@ func (e *e2e) bootstraps(t *testing.T) []string {
 	return found
 }
 
-func writeTestFile(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // genLocal is a running `gen local` process and everything it printed.
 type genLocal struct {
 	t      *testing.T
@@ -470,11 +460,11 @@ func TestGenLocal(t *testing.T) {
 		// The handler fails on "poison" while this file exists, which it
 		// learns from the spec's environment.
 		marker := filepath.Join(dir, "poisoned")
-		writeTestFile(t, marker, nil)
-		writeTestFile(t, filepath.Join(dir, "spec.yaml"), append(seed,
+		testenv.WriteFile(t, marker, nil)
+		testenv.WriteFile(t, filepath.Join(dir, "spec.yaml"), append(seed,
 			[]byte("stream:\n  retries: 2\n  logLevel: DEBUG\n  environment:\n    FAIL_WHILE: "+marker+"\n")...))
 		e.generate(t, "failing/spec.yaml", "failing/out")
-		writeTestFile(t, filepath.Join(dir, "out/handler/main.go"), []byte(`package main
+		testenv.WriteFile(t, filepath.Join(dir, "out/handler/main.go"), []byte(`package main
 
 import (
 	"context"
@@ -625,10 +615,10 @@ func interrupted(t *testing.T, e *e2e, name string, stop func(*genLocal)) (befor
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeTestFile(t, filepath.Join(dir, "spec.yaml"), append(seed, []byte("stream:\n  batchSize: 5\n")...))
+	testenv.WriteFile(t, filepath.Join(dir, "spec.yaml"), append(seed, []byte("stream:\n  batchSize: 5\n")...))
 	e.generate(t, name+"/spec.yaml", name+"/out")
 	// A slow handler, so that the interruption lands mid-stream.
-	writeTestFile(t, filepath.Join(dir, "out/handler/main.go"), []byte(`package main
+	testenv.WriteFile(t, filepath.Join(dir, "out/handler/main.go"), []byte(`package main
 
 import (
 	"context"

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/streamgen/streamgen/internal/testenv"
 )
 
 // TestPortable is a new user's first session, with the real gen binary, in
@@ -82,7 +84,7 @@ func (e *e2e) firstSession(t *testing.T, dir, genVersion string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeTestFile(t, mainGo, []byte(strings.Replace(string(src), `import "context"`, "import (\n\t\"context\"\n\n\t_ \"golang.org/x/text/width\"\n)", 1)))
+	testenv.WriteFile(t, mainGo, []byte(strings.Replace(string(src), `import "context"`, "import (\n\t\"context\"\n\n\t_ \"golang.org/x/text/width\"\n)", 1)))
 	e.run(t, dir, "-spec", "streamer.yaml")
 	for _, f := range []string{"go.mod", "go.sum"} {
 		if data, _ := os.ReadFile(filepath.Join(handlerDir, f)); !strings.Contains(string(data), "golang.org/x/text v0.14.0") {
@@ -133,7 +135,7 @@ func (e *e2e) firstSession(t *testing.T, dir, genVersion string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeTestFile(t, mainGo, []byte(strings.Replace(string(src), `"item saved"`, `"item stored"`, 1)))
+	testenv.WriteFile(t, mainGo, []byte(strings.Replace(string(src), `"item saved"`, `"item stored"`, 1)))
 	newKey := strings.TrimSpace(e.run(t, filepath.Dir(moved), "build", "-out", "copy"))
 	zips, _ := filepath.Glob(filepath.Join(moved, "build", "*.zip"))
 	if newKey == codeKey || len(zips) != 2 {

@@ -6,21 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/mapping"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
 
-func load(t *testing.T, file string) *spec.Spec { return loadSpec(t, file) }
-
-func loadSpec(t testing.TB, file string) *spec.Spec {
-	t.Helper()
-	s, err := spec.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func load(t testing.TB, file string) *spec.Spec { return testenv.Read(t, spec.ReadFile, file) }
 
 var rc = mapping.RequestContext{
 	RequestID:        "req-1",
@@ -203,7 +195,7 @@ func encode(t *testing.T, v any) string {
 
 // FuzzItem: Item never panics, and maps every body the model accepts.
 func FuzzItem(f *testing.F) {
-	s := loadSpec(f, "testdata/all.yaml")
+	s := load(f, "testdata/all.yaml")
 	v, err := schema.NewValidator(s)
 	if err != nil {
 		f.Fatal(err)

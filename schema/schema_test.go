@@ -3,26 +3,17 @@ package schema_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.model.json")
-
-func load(t *testing.T, file string) *spec.Spec {
-	t.Helper()
-	s, err := spec.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func load(t testing.TB, file string) *spec.Spec { return testenv.Read(t, spec.ReadFile, file) }
 
 func TestModelGolden(t *testing.T) {
 	s := load(t, "../mapping/testdata/all.yaml")
@@ -35,7 +26,7 @@ func TestModelGolden(t *testing.T) {
 		t.Error("two runs differ")
 	}
 	const golden = "testdata/all.model.json"
-	if *update {
+	if *testenv.Update {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
 		}

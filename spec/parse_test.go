@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	_ "github.com/streamgen/streamgen/internal/testenv" // defines -update, for go test ./... -update
 )
 
 func intp(i int) *int          { return &i }

@@ -9,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	_ "github.com/streamgen/streamgen/internal/testenv" // defines -update, for go test ./... -update
 	"github.com/streamgen/streamgen/spec"
 )
 

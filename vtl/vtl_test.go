@@ -8,20 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/velocity"
 	"github.com/streamgen/streamgen/mapping"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/vtl"
 )
 
-func load(t *testing.T, file string) *spec.Spec {
-	t.Helper()
-	s, err := spec.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func load(t testing.TB, file string) *spec.Spec { return testenv.Read(t, spec.ReadFile, file) }
 
 var rc = mapping.RequestContext{
 	RequestID:        "req-1",

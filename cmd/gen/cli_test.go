@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen/docs"
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/version"
 )
 
@@ -20,13 +21,6 @@ func runIn(t *testing.T, dir string, args ...string) (code int, stdout, stderr s
 	var o, e bytes.Buffer
 	code = run(append([]string{"gen"}, args...), &o, &e)
 	return code, o.String(), e.String()
-}
-
-func write(t *testing.T, path, src string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 const misspelt = "version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  mesage:\n    typ: string\n"
@@ -40,7 +34,7 @@ func TestValidate(t *testing.T) {
 		t.Errorf("good specs: exit %d\n%s%s", code, o, e)
 	}
 
-	write(t, filepath.Join(dir, "bad.yaml"), misspelt)
+	testenv.WriteFile(t, filepath.Join(dir, "bad.yaml"), []byte(misspelt))
 	code, o, e = runIn(t, dir, "validate", good, "bad.yaml")
 	want := "bad.yaml:7:5: fields.mesage: unknown key \"typ\"; did you mean \"type\"?\n"
 	if code != 2 || o != good+": ok\n" || e != want {
@@ -48,7 +42,7 @@ func TestValidate(t *testing.T) {
 	}
 
 	// valid, but a setting that does nothing: said on stderr, exit 0
-	write(t, filepath.Join(dir, "old.yaml"), "version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {maxRecordAge: 172800}\n")
+	testenv.WriteFile(t, filepath.Join(dir, "old.yaml"), []byte("version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\nstream: {maxRecordAge: 172800}\n"))
 	code, o, e = runIn(t, dir, "validate", "old.yaml")
 	if code != 0 || o != "old.yaml: ok\n" || !strings.HasPrefix(e, "old.yaml:5:24: stream.maxRecordAge: warning: 172800 seconds is more than the 86400 (24 hours)") {
 		t.Errorf("maxRecordAge over the stream's retention: exit %d\nstdout: %s\nstderr: %s", code, o, e)
@@ -69,7 +63,7 @@ func TestGenerate(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "bad.yaml"), misspelt)
+	testenv.WriteFile(t, filepath.Join(dir, "bad.yaml"), []byte(misspelt))
 	code, _, e := runIn(t, dir, "-spec", "bad.yaml", "-out", "out")
 	if code != 2 || !strings.HasPrefix(e, "bad.yaml:7:5: ") {
 		t.Errorf("bad spec: exit %d\n%s", code, e)
@@ -78,7 +72,7 @@ func TestGenerate(t *testing.T) {
 		t.Errorf("out/ written for a bad spec: %v", err)
 	}
 
-	write(t, filepath.Join(dir, "streamer.yaml"), string(src))
+	testenv.WriteFile(t, filepath.Join(dir, "streamer.yaml"), src)
 	code, o, e := runIn(t, dir, "-spec", "streamer.yaml")
 	if code != 0 || e != "" || strings.Contains(o, "note:") {
 		t.Fatalf("good spec: exit %d\n%s%s", code, o, e)
@@ -108,7 +102,7 @@ func TestGenerateSizes(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "wide.yaml"), string(wide))
+	testenv.WriteFile(t, filepath.Join(dir, "wide.yaml"), wide)
 	code, o, e := runIn(t, dir, "-spec", "wide.yaml", "-out", "wide")
 	if code != 0 || !strings.Contains(o, "\nnote: template.yaml is ") || !strings.Contains(o, "deploy it with aws cloudformation deploy --s3-bucket BUCKET") {
 		t.Errorf("wide spec: exit %d\n%s%s", code, o, e)
@@ -119,7 +113,7 @@ func TestGenerateSizes(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		fmt.Fprintf(&big, "  f%d: {type: list, items: {type: string}, maxItems: 5}\n", i)
 	}
-	write(t, filepath.Join(dir, "big.yaml"), big.String())
+	testenv.WriteFile(t, filepath.Join(dir, "big.yaml"), []byte(big.String()))
 	code, _, e = runIn(t, dir, "-spec", "big.yaml", "-out", "big")
 	if code != 2 || !strings.HasPrefix(e, "big.yaml:4:1: fields: the request mapping template is ") || !strings.Contains(e, "maximum mapping template size, 300 KB") {
 		t.Errorf("spec over the mapping template limit: exit %d\n%s", code, e)
@@ -177,8 +171,8 @@ func TestHandlerGoModIsTheUsers(t *testing.T) {
 	gosum := filepath.Join(dir, "out", "handler", "go.sum")
 	written, _ := os.ReadFile(gomod)
 	mine := string(written) + "\nrequire golang.org/x/sync v0.20.0\n"
-	write(t, gomod, mine)
-	write(t, gosum, "golang.org/x/sync v0.20.0 h1:mine=\n")
+	testenv.WriteFile(t, gomod, []byte(mine))
+	testenv.WriteFile(t, gosum, []byte("golang.org/x/sync v0.20.0 h1:mine=\n"))
 	if code, _, e := runIn(t, dir, "-spec", seed); code != 0 {
 		t.Fatalf("regenerate: exit %d\n%s", code, e)
 	}
@@ -190,8 +184,8 @@ func TestHandlerGoModIsTheUsers(t *testing.T) {
 	}
 
 	// A go.mod of another module path: the generated imports would break.
-	write(t, gomod, strings.Replace(mine, "module streamer-handler", "module example.com/other", 1))
-	write(t, filepath.Join(dir, "out", "README.md"), "stale\n")
+	testenv.WriteFile(t, gomod, []byte(strings.Replace(mine, "module streamer-handler", "module example.com/other", 1)))
+	testenv.WriteFile(t, filepath.Join(dir, "out", "README.md"), []byte("stale\n"))
 	before := tree(t, dir)
 	code, _, e := runIn(t, dir, "-spec", seed)
 	if code != 1 || !strings.Contains(e, "go mod edit -module streamer-handler") {
@@ -225,7 +219,7 @@ func TestInit(t *testing.T) {
 	if !strings.Contains(string(before), "name: my-app") {
 		t.Errorf("starter has not the name:\n%s", before)
 	}
-	write(t, filepath.Join(dir, "streamer.yaml"), "# mine\n")
+	testenv.WriteFile(t, filepath.Join(dir, "streamer.yaml"), []byte("# mine\n"))
 	code, _, e = runIn(t, dir, "init")
 	after, _ := os.ReadFile(filepath.Join(dir, "streamer.yaml"))
 	if code != 1 || !strings.Contains(e, "already exists") || string(after) != "# mine\n" {

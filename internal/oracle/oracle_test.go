@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen/internal/oracle"
+	_ "github.com/streamgen/streamgen/internal/testenv" // defines -update, for go test ./... -update
 	"github.com/streamgen/streamgen/spec"
 )
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	_ "github.com/streamgen/streamgen/internal/testenv" // defines -update, for go test ./... -update
 	"github.com/streamgen/streamgen/internal/velocity"
 )
 

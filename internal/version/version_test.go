@@ -3,6 +3,8 @@ package version
 import (
 	"runtime/debug"
 	"testing"
+
+	_ "github.com/streamgen/streamgen/internal/testenv" // defines -update, for go test ./... -update
 )
 
 func TestFromBuildInfo(t *testing.T) {

@@ -1,4 +1,4 @@
-package streamgen_test
+package endtoend_test
 
 import (
 	"os"
@@ -22,9 +22,11 @@ func TestCfnLint(t *testing.T) {
 	if err != nil {
 		testenv.Missing(t, "cfn-lint not found: it checks every generated template")
 	}
-	templates, err := filepath.Glob("testdata/*/template.yaml")
-	if err != nil {
-		t.Fatal(err)
+	var templates []string
+	for _, c := range testenv.Cases(t, "testdata") {
+		if !c.Rejected {
+			templates = append(templates, filepath.Join(c.Dir, "template.yaml"))
+		}
 	}
 	templates = append(templates, filepath.Join("out", "template.yaml"))
 	examples, err := filepath.Glob("examples/*.yaml")
@@ -46,7 +48,11 @@ func TestCfnLint(t *testing.T) {
 			t.Fatalf("%s: %v", path, err)
 		}
 		out := filepath.Join(tmp, filepath.Base(path))
-		writeFile(t, out, fileNamed(t, files, "template.yaml").Data)
+		for _, f := range files {
+			if f.Path == "template.yaml" {
+				testenv.WriteFile(t, out, f.Data)
+			}
+		}
 		templates = append(templates, out)
 	}
 	// One run for all: cfn-lint's start-up is most of its time.

@@ -1,8 +1,9 @@
-package streamgen_test
+package endtoend_test
 
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -64,7 +65,7 @@ func TestEndToEnd(t *testing.T) {
 
 	code := t.TempDir()
 	zipFile := filepath.Join(code, "handler.zip")
-	if err := os.WriteFile(zipFile, emptyZip, 0o644); err != nil {
+	if err := os.WriteFile(zipFile, testenv.HandlerZip(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	mustAWS(t, moto, ctx, "s3", "mb", "s3://e2e-code")
@@ -86,10 +87,10 @@ func TestEndToEnd(t *testing.T) {
 		for _, f := range files {
 			switch {
 			case f.Path == "template.yaml":
-				writeE2EFile(t, filepath.Join(dir, "template.yaml"), f.Data)
-				writeE2EFile(t, filepath.Join(dir, "deploy.yaml"), withoutStreamMapping(t, f.Data))
+				testenv.WriteFile(t, filepath.Join(dir, "template.yaml"), f.Data)
+				testenv.WriteFile(t, filepath.Join(dir, "deploy.yaml"), withoutStreamMapping(t, f.Data))
 			case f.Path == "handler/main.go":
-				writeE2EFile(t, filepath.Join(dir, "main.go"), f.Data)
+				testenv.WriteFile(t, filepath.Join(dir, "main.go"), f.Data)
 			}
 		}
 		// The item code as generated, but for the decode module's runtime.
@@ -97,8 +98,8 @@ func TestEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeE2EFile(t, filepath.Join(dir, "item_gen.go"), item)
-		writeE2EFile(t, filepath.Join(dir, "decode_test.go"), []byte(decodeDriver))
+		testenv.WriteFile(t, filepath.Join(dir, "item_gen.go"), item)
+		testenv.WriteFile(t, filepath.Join(dir, "decode_test.go"), decodeDriver)
 
 		stackName := "e2e-" + name
 		mustAWS(t, moto, ctx, "cloudformation", "deploy", "--template-file", filepath.Join(dir, "deploy.yaml"),
@@ -121,10 +122,10 @@ func TestEndToEnd(t *testing.T) {
 		duplicates += stats.duplicates
 		unchecked += stats.unchecked
 		records := readStream(t, moto, ctx, table)
-		writeE2EFile(t, filepath.Join(dir, "records.json"), records)
+		testenv.WriteFile(t, filepath.Join(dir, "records.json"), records)
 	}
 
-	runGo(t, mod, "test", "-count=1", "./...")
+	testenv.RunGo(t, mod, "test", "-count=1", "./...")
 
 	var checked int
 	for _, name := range e2eCases {
@@ -693,16 +694,6 @@ func parseCase(t *testing.T, name string) *spec.Spec {
 	return s
 }
 
-func writeE2EFile(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // newDecodeModule is one module for the generated handlers of every case,
 // with the runtime copy each handler's own module holds.
 func newDecodeModule(t *testing.T) string {
@@ -714,62 +705,8 @@ func newDecodeModule(t *testing.T) string {
 	return testenv.UserModule(t, root)
 }
 
-// runGo runs the go command offline in dir: the module cache already holds
-// what this repository's build needed.
-func runGo(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod", "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-}
-
 // decodeDriver runs the generated decoders (through the handler runtime's
 // Decode) on records.json and writes what the handler sees to decoded.json.
-const decodeDriver = `package main
-
-import (
-	"encoding/json"
-	"os"
-	"testing"
-
-	"example.com/user/internal/handler"
-)
-
-func TestDecodeStream(t *testing.T) {
-	payload, err := os.ReadFile("records.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	type seen struct {
-		EventName string
-		Keys      Keys
-		NewImage  *Item
-		OldImage  *Item
-	}
-	var out struct {
-		Error   string
-		Records []seen
-	}
-	h := &handler.Handler[Item, Keys]{DecodeItem: decodeItem, DecodeKeys: decodeKeys}
-	recs, err := h.Decode(payload)
-	if err != nil {
-		out.Error = err.Error()
-	}
-	for _, r := range recs {
-		out.Records = append(out.Records, seen{string(r.EventName), r.Keys, r.NewImage, r.OldImage})
-	}
-	data, err := json.Marshal(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile("decoded.json", data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-`
-
-// emptyZip is a zip archive with no files: moto only stores the handler's code.
-var emptyZip = []byte{0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+//
+//go:embed testdata/decode_test.go
+var decodeDriver []byte

@@ -1,8 +1,6 @@
-package streamgen_test
+package endtoend_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -51,7 +49,7 @@ func TestDeployOutToMoto(t *testing.T) {
 	d := &motoDeploy{t: t, ctx: ctx, moto: moto}
 
 	zipPath := filepath.Join(t.TempDir(), "handler.zip")
-	writeFile(t, zipPath, handlerZip(t))
+	testenv.WriteFile(t, zipPath, testenv.HandlerZip(t))
 	d.aws("s3api", "create-bucket", "--bucket", "code")
 	d.aws("s3", "cp", zipPath, "s3://code/streamer/handler.zip")
 
@@ -274,7 +272,7 @@ func motoCompatible(t *testing.T, template string) string {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "template.yaml")
-	writeFile(t, path, out)
+	testenv.WriteFile(t, path, out)
 	return path
 }
 
@@ -330,23 +328,4 @@ func deployedID(t *testing.T, resources []stackResource, logical string) string 
 	}
 	t.Fatalf("no physical ID for %s in the deployed stack", logical)
 	return ""
-}
-
-// handlerZip is a stand-in for the handler's zip: moto stores the code, it
-// does not run it here.
-func handlerZip(t *testing.T) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w := zip.NewWriter(&buf)
-	f, err := w.Create("bootstrap")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Write([]byte("#!/bin/sh\n")); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }

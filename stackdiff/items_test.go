@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -86,22 +87,18 @@ func TestItemShapeChangesThatKeepStoredItemsReadable(t *testing.T) {
 // request template of every golden case's template are exactly the spec's,
 // at every depth, with the type their source stores.
 func TestServerSetFromTheRequestTemplate(t *testing.T) {
-	specs, err := filepath.Glob("../testdata/*/spec.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	cases := 0
-	for _, file := range specs {
-		tmpl, err := os.ReadFile(filepath.Join(filepath.Dir(file), "template.yaml"))
-		if os.IsNotExist(err) {
-			continue // a spec the generator rejects
+	for _, c := range testenv.Cases(t, "../testdata") {
+		if c.Rejected {
+			continue
 		}
-		cases++
-		src, err := os.ReadFile(file)
+		file := c.Spec
+		tmpl, err := os.ReadFile(filepath.Join(c.Dir, "template.yaml"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := spec.Parse(file, src)
+		cases++
+		s, err := spec.Parse(file, c.Source(t))
 		if err != nil {
 			t.Fatal(err)
 		}

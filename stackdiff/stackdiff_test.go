@@ -3,8 +3,6 @@ package stackdiff
 import (
 	"strings"
 	"testing"
-
-	_ "github.com/streamgen/streamgen/internal/testenv" // defines -update, for go test ./... -update
 )
 
 // base is a hand-written template in goformation's long form with the

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
+	"github.com/streamgen/streamgen/internal/goname"
 	"github.com/streamgen/streamgen/internal/version"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -200,26 +200,16 @@ func (b *builder) elemOf(items *spec.Field, path string) (goType, fn string) {
 	return sc.goType, "(*handler.Reader)." + sc.method
 }
 
-// goNames gives the Go name of each of sibling fields, by spec name: its
-// goIdent, unless siblings share it (msg and Msg, user_id and userId); then
-// each of them is its goIdent, "_" and its exact spec name (Msg_msg, Msg_Msg).
-// A Go name thus depends only on the spec name and which siblings collide
-// with it, never on the fields' order; and a sibling added next to a field
-// never gets the field's Go name: code that used it stops compiling rather
-// than silently read another attribute. goIdent has no "_", so the two forms
-// never meet.
+// goNames gives the Go name of each of sibling fields, by spec name (see
+// goname.Of: a goName key, else the field name's, spelt out on collision).
 func goNames(fields []*spec.Field) map[string]string {
-	shared := map[string]int{}
-	for _, f := range fields {
-		shared[goIdent(f.Name)]++
+	siblings := make([]goname.Sibling, len(fields))
+	for i, f := range fields {
+		siblings[i] = goname.Sibling{Name: f.Name, GoName: f.GoName}
 	}
 	names := make(map[string]string, len(fields))
-	for _, f := range fields {
-		name := goIdent(f.Name)
-		if shared[name] > 1 {
-			name += "_" + f.Name
-		}
-		names[f.Name] = name
+	for i, name := range goname.Of(siblings) {
+		names[fields[i].Name] = name
 	}
 	return names
 }
@@ -285,46 +275,4 @@ func pathIdent(path string) string {
 		b.WriteString(strings.Repeat("0", (len(segment)-len(name))/2))
 	}
 	return b.String()
-}
-
-// initialisms are written in capitals in Go names, as Go's style has it.
-var initialisms = map[string]bool{
-	"api": true, "arn": true, "id": true, "ip": true, "json": true, "sku": true,
-	"ttl": true, "uri": true, "url": true, "uuid": true, "http": true, "https": true,
-}
-
-// goIdent turns a spec field name ([A-Za-z_][A-Za-z0-9_]*) into an exported
-// Go name: words split at "_" and at lower-to-upper case changes, each
-// capitalised ("created_at" and "createdAt" -> CreatedAt, "userId" -> UserID).
-func goIdent(name string) string {
-	var sb strings.Builder
-	for _, part := range strings.Split(name, "_") {
-		for _, word := range splitHumps(part) {
-			if initialisms[strings.ToLower(word)] {
-				sb.WriteString(strings.ToUpper(word))
-				continue
-			}
-			sb.WriteString(strings.ToUpper(word[:1]) + word[1:])
-		}
-	}
-	id := sb.String()
-	if id == "" || !unicode.IsLetter(rune(id[0])) {
-		id = "X" + id
-	}
-	return id
-}
-
-func splitHumps(s string) []string {
-	var words []string
-	start := 0
-	for i := 1; i < len(s); i++ {
-		if unicode.IsLower(rune(s[i-1])) && unicode.IsUpper(rune(s[i])) {
-			words = append(words, s[start:i])
-			start = i
-		}
-	}
-	if start < len(s) {
-		words = append(words, s[start:])
-	}
-	return words
 }

@@ -11,18 +11,6 @@ import (
 	"github.com/streamgen/streamgen/spec"
 )
 
-func TestGoIdent(t *testing.T) {
-	for in, want := range map[string]string{
-		"id": "ID", "message": "Message", "createdAt": "CreatedAt", "created_at": "CreatedAt",
-		"userId": "UserID", "sourceIp": "SourceIP", "HTTPServer": "HTTPServer", "_": "X", "_1st": "X1st",
-		"__x__": "X", "a_b_c": "ABC", "ttl": "TTL",
-	} {
-		if got := goIdent(in); got != want {
-			t.Errorf("goIdent(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // goFields maps each struct of generated code to its fields: JSON name ->
 // Go name.
 func goFields(t *testing.T, src []byte) map[string]map[string]string {

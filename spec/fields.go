@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/streamgen/streamgen/internal/goname"
 )
 
 // maxDepth is DynamoDB's limit on nested attributes (lists and maps).
@@ -17,7 +19,7 @@ var (
 	types   = []string{string(String), string(Number), string(Integer), string(Boolean), string(List), string(Object), string(StringSet), string(NumberSet)}
 	sources = []string{string(FromRequestID), string(FromRequestTimeEpoch), string(FromSourceIP), string(FromUserAgent)}
 
-	fieldKeys = []string{"type", "from", "required", "default", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "items", "fields"}
+	fieldKeys = []string{"type", "from", "required", "default", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "items", "fields", "goName"}
 
 	// fits says which types each constraint applies to; keys absent here fit every type.
 	fits = map[string][]Type{
@@ -62,6 +64,7 @@ func (p *parser) fields(at, n *yaml.Node, path string, depth int) []*Field {
 		f.Name = name
 		out = append(out, f)
 	}
+	p.siblingGoNames(out)
 	return out
 }
 
@@ -107,7 +110,7 @@ func (p *parser) field(key, n *yaml.Node, path string, depth int, isItems bool) 
 			p.errorf(e.key, path, "%s applies to %s fields, not to %s field", k, typeList(allowed), withArticle(string(f.Type)))
 			fit = false
 		}
-		if isItems && (k == "required" || k == "default" || k == "from") {
+		if isItems && (k == "required" || k == "default" || k == "from" || k == "goName") {
 			p.errorf(e.key, path, "items take no %s: they describe each element of the list", k)
 			fit = false
 		}
@@ -127,6 +130,9 @@ func (p *parser) field(key, n *yaml.Node, path string, depth int, isItems bool) 
 	p.counts(f, m, path)
 	if e, ok := m["pattern"]; ok {
 		p.pattern(f, e, path)
+	}
+	if e, ok := m["goName"]; ok {
+		p.goName(f, e, path)
 	}
 	switch f.Type {
 	case List:
@@ -359,4 +365,62 @@ func valueKey(v any) string {
 		return "b" + strconv.FormatBool(v)
 	}
 	return ""
+}
+
+// goNameRe is an exported Go identifier without "_", which the handler's
+// spelt-out names (Msg_msg) and type names (Item_4item) keep for themselves.
+var goNameRe = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`).MatchString
+
+func (p *parser) goName(f *Field, e entry, path string) {
+	v, ok := p.str(e.value, join(path, "goName"))
+	if !ok {
+		return
+	}
+	if !goNameRe(v) {
+		p.errorf(e.value, join(path, "goName"), "goName %q must be an exported Go name: an upper-case letter A-Z, then letters and digits (no _), such as %q", v, goname.Ident(v))
+		return
+	}
+	f.GoName = v
+	p.goNameAt[f] = e.value
+}
+
+// siblingGoNames refuses a goName that another of the sibling fields also
+// has, or derives from its name (even where that is spelt out, so that
+// renaming a sibling never hands its old Go name over), and warns of each Go name spelt out because siblings'
+// names collide, which goName would make stable.
+func (p *parser) siblingGoNames(fields []*Field) {
+	siblings := make([]goname.Sibling, len(fields))
+	for i, f := range fields {
+		siblings[i] = goname.Sibling{Name: f.Name, GoName: f.GoName}
+	}
+	names := goname.Of(siblings)
+	for i, f := range fields {
+		if goname.SpeltOut(siblings, i) {
+			var others []string
+			for j, o := range fields {
+				if j != i && goname.Ident(o.Name) == goname.Ident(f.Name) {
+					others = append(others, o.Name)
+				}
+			}
+			p.warnf(p.fieldKey(f), f.Path, "the handler spells its Go name out as %s, since %s also gives %s, and renames it if that changes; set goName to pick a stable name",
+				names[i], strings.Join(others, ", "), goname.Ident(f.Name))
+		}
+		if f.GoName == "" {
+			continue
+		}
+		for j, o := range fields {
+			switch {
+			case j == i:
+			case o.GoName != "" && o.GoName == f.GoName && j < i:
+				p.errorf(p.goNameAt[f], join(f.Path, "goName"), "fields %s and %s both have goName %q; give one of them another goName", o.Name, f.Name, f.GoName)
+			case o.GoName == "" && goname.Ident(o.Name) == f.GoName: // spelt out or not, which siblings may change
+				p.errorf(p.goNameAt[f], join(f.Path, "goName"), "goName %q of field %s is the Go name sibling %s derives from its name; choose another goName, or give %s a goName as well", f.GoName, f.Name, o.Name, o.Name)
+			}
+		}
+	}
+}
+
+// fieldKey is a node at the field's key, for messages about the field.
+func (p *parser) fieldKey(f *Field) *yaml.Node {
+	return &yaml.Node{Line: f.Pos.Line, Column: f.Pos.Col}
 }

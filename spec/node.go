@@ -23,6 +23,8 @@ type parser struct {
 	// broken holds fields with errors, so that rules about them (keys, ttl)
 	// do not add errors that follow from the first.
 	broken map[*Field]bool
+	// goNameAt holds where each goName is, for errors about its siblings.
+	goNameAt map[*Field]*yaml.Node
 }
 
 func (p *parser) errorf(n *yaml.Node, path, format string, args ...any) {

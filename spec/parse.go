@@ -58,7 +58,7 @@ func ReadFile(path string) (*Spec, error) {
 // Parse reads the spec in src, named file in messages. On any problem it
 // returns nil and an Errors value listing every problem found, in file order.
 func Parse(file string, src []byte) (*Spec, error) {
-	p := &parser{file: file, broken: map[*Field]bool{}}
+	p := &parser{file: file, broken: map[*Field]bool{}, goNameAt: map[*Field]*yaml.Node{}}
 	root := p.document(src)
 	if root == nil {
 		return nil, p.sorted()

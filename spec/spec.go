@@ -151,6 +151,8 @@ type Field struct {
 	Minimum, Maximum     *Decimal
 	MinItems, MaxItems   *int
 
+	GoName string // the goName key: the field's Go name in the handler; "" to derive it
+
 	Items  *Field   // Type == List
 	Fields []*Field // Type == Object, in the order of the file
 

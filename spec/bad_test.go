@@ -224,6 +224,25 @@ var badSpecs = []struct {
 	{"items from",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, n: {type: list, items: {type: string, from: requestId}}}\n",
 		"s.yaml:4:85: fields.n.items: items take no from: they describe each element of the list"},
+	{"goName not exported",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, a: {type: string, goName: user_name}, b: {type: string, goName: A_b}, c: {type: string, goName: 7}}\n",
+		"s.yaml:4:73: fields.a.goName: goName \"user_name\" must be an exported Go name: an upper-case letter A-Z, then letters and digits (no _), such as \"UserName\"\n" +
+			"s.yaml:4:111: fields.b.goName: goName \"A_b\" must be an exported Go name: an upper-case letter A-Z, then letters and digits (no _), such as \"AB\"\n" +
+			"s.yaml:4:143: fields.c.goName: must be a string, not an integer; quote it: \"7\""},
+	{"goName taken",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  a: {type: string, goName: ID}\n  b: {type: string, goName: Note}\n  c: {type: string, goName: Note}\n",
+		"s.yaml:6:29: fields.a.goName: goName \"ID\" of field a is the Go name sibling id derives from its name; choose another goName, or give id a goName as well\n" +
+			"s.yaml:8:29: fields.c.goName: fields b and c both have goName \"Note\"; give one of them another goName"},
+	{"goName taken nested, spelt out",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  o:\n    type: object\n    fields:\n      msg: {type: string}\n      Msg: {type: string}\n      m: {type: string, goName: Msg}\n",
+		"s.yaml:11:33: fields.o.fields.m.goName: goName \"Msg\" of field m is the Go name sibling msg derives from its name; choose another goName, or give msg a goName as well\n" +
+			"s.yaml:11:33: fields.o.fields.m.goName: goName \"Msg\" of field m is the Go name sibling Msg derives from its name; choose another goName, or give Msg a goName as well"},
+	{"goName on items",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, n: {type: list, items: {type: string, goName: N}}}\n",
+		"s.yaml:4:85: fields.n.items: items take no goName: they describe each element of the list"},
+	{"goName typo",
+		"version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId, goname: Key}}\n",
+		"s.yaml:4:46: fields.id: unknown key \"goname\"; did you mean \"goName\"?"},
 	{"nested typo",
 		"version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  author:\n    type: object\n    fields:\n      email: {type: string, patern: x}\n",
 		"s.yaml:9:29: fields.author.fields.email: unknown key \"patern\"; did you mean \"pattern\"?"},

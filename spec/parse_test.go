@@ -153,6 +153,35 @@ func TestMaxRecordAgeOverRetention(t *testing.T) {
 	}
 }
 
+// TestSpeltOutGoNames: siblings whose names give one Go name are valid,
+// but said to be spelt out, except where goName picks the name.
+func TestSpeltOutGoNames(t *testing.T) {
+	const base = "version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  o:\n    type: object\n    fields:\n      msg: {type: string}\n"
+	for sibling, want := range map[string]string{
+		"      Msg: {type: string}\n": "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since Msg also gives Msg, and renames it if that changes; set goName to pick a stable name\n" +
+			"s.yaml:10:7: fields.o.fields.Msg: warning: the handler spells its Go name out as Msg_Msg, since msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
+		"      Msg: {type: string, goName: Message}\n": "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since Msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
+		"      Msg: {type: string, goName: Message}\n      m: {type: string, goName: Msg2}\n": "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since Msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
+		"      m: {type: string}\n": "",
+	} {
+		s, err := Parse("s.yaml", []byte(base+sibling))
+		if err != nil {
+			t.Fatalf("%q: %v", sibling, err)
+		}
+		got := ""
+		if len(s.Warnings) > 0 {
+			got = s.Warnings.Error()
+		}
+		if got != want {
+			t.Errorf("%q: warnings\n%s\nwant\n%s", sibling, got, want)
+		}
+	}
+	s, err := Parse("s.yaml", []byte(strings.Replace(base, "msg: {type: string}", "msg: {type: string, goName: Text}", 1)+"      Msg: {type: string, goName: Message}\n"))
+	if err != nil || len(s.Warnings) > 0 {
+		t.Errorf("both named: %v, warnings %v", err, s.Warnings)
+	}
+}
+
 // Every key of the contract with a value other than its default.
 func TestParseEveryKey(t *testing.T) {
 	src := `version: 1
@@ -174,7 +203,7 @@ fields:
   sk: {type: number, from: requestTimeEpoch}
   exp: {type: integer, required: false}
   ip: {type: string, from: sourceIp}
-  ua: {type: string, from: userAgent}
+  ua: {type: string, from: userAgent, goName: Agent}
   s: {type: string, pattern: "^[a-z]+$", minLength: 2, maxLength: 3, enum: [ab, abc], default: abc}
   n: {type: number, enum: [1.5, -2, 3e2], default: 3e2}
   b: {type: boolean, default: true}
@@ -185,7 +214,7 @@ fields:
     type: object
     default: {a: x, c: {d: 1}}
     fields:
-      a: {type: string, required: true}
+      a: {type: string, required: true, goName: First}
       b: {type: string, from: requestId}
       c: {type: object, fields: {d: {type: integer, default: 7}}}
 stream:
@@ -260,7 +289,13 @@ alarms:
 	if *pk.Minimum != "-5" || *pk.Maximum != "5" || !pk.Required || pk.MinLength != nil {
 		t.Errorf("pk: %+v", pk)
 	}
+	if got := s.Field("ua").GoName; got != "Agent" {
+		t.Errorf("ua goName %q", got)
+	}
 	o := s.Field("o")
+	if o.Fields[0].GoName != "First" || o.Fields[1].GoName != "" {
+		t.Errorf("nested goName: %q %q", o.Fields[0].GoName, o.Fields[1].GoName)
+	}
 	if o.Fields[1].From != FromRequestID || o.Fields[2].Fields[0].Path != "fields.o.fields.c.fields.d" ||
 		o.Fields[2].Fields[0].Default != num("7") {
 		t.Errorf("nested fields: %+v %+v", o.Fields[1], o.Fields[2].Fields[0])

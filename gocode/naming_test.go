@@ -117,6 +117,42 @@ func TestAddedSiblingNeverTakesAName(t *testing.T) {
 	}
 }
 
+// A goName is the field's Go name and, for an object, names its struct as
+// a derived Go name would; a sibling without one that collides stays spelt
+// out, so that it never takes the Go name the other field had.
+func TestGoNameWins(t *testing.T) {
+	named := func(name string) func(*spec.Field) { return func(f *spec.Field) { f.GoName = name } }
+	s := seedSpec()
+	s.Fields = append(s.Fields,
+		field("msg", spec.String, named("Body")),
+		field("Msg", spec.String),
+		field("by", spec.Object, named("Author"), fields(
+			field("home", spec.Object, named("Address"), fields(field("city", spec.String))),
+			field("e_mail", spec.String, named("Mail")))),
+		field("refs", spec.List, named("Links"), items(field("", spec.Object, fields(field("url", spec.String, named("Target")))))),
+		field("meta", spec.Object, named("Item"), fields(field("rev", spec.Integer))),
+	)
+	src, err := Item(s, "main", RuntimeImport(s), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := goFields(t, src)
+	want := map[string]map[string]string{
+		"Item":          {"msg": "Body", "Msg": "Msg_Msg", "by": "Author", "refs": "Links", "meta": "Item"},
+		"Author":        {"home": "Address", "e_mail": "Mail"},
+		"AuthorAddress": {"city": "City"},
+		"LinksItem":     {"url": "Target"},
+		"Item_4meta":    {"rev": "Rev"},
+	}
+	for typ, fields := range want {
+		for json, goName := range fields {
+			if got[typ][json] != goName {
+				t.Errorf("%s.%s: Go name %q, want %q; structs: %v", typ, json, got[typ][json], goName, got)
+			}
+		}
+	}
+}
+
 func TestPathIdentIsOneToOne(t *testing.T) {
 	seen := map[string]string{}
 	for _, path := range []string{"item", "a_b.c", "a.b_c", "a_.b", "a._b", "lines[]", "lines[][]", "lines[].x",

@@ -160,9 +160,9 @@ func TestSpeltOutGoNames(t *testing.T) {
 	for sibling, want := range map[string]string{
 		"      Msg: {type: string}\n": "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since Msg also gives Msg, and renames it if that changes; set goName to pick a stable name\n" +
 			"s.yaml:10:7: fields.o.fields.Msg: warning: the handler spells its Go name out as Msg_Msg, since msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
-		"      Msg: {type: string, goName: Message}\n": "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since Msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
+		"      Msg: {type: string, goName: Message}\n":                                        "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since Msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
 		"      Msg: {type: string, goName: Message}\n      m: {type: string, goName: Msg2}\n": "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since Msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
-		"      m: {type: string}\n": "",
+		"      m: {type: string}\n":                                                           "",
 	} {
 		s, err := Parse("s.yaml", []byte(base+sibling))
 		if err != nil {

@@ -402,8 +402,12 @@ func (p *parser) siblingGoNames(fields []*Field) {
 					others = append(others, o.Name)
 				}
 			}
-			p.warnf(p.fieldKey(f), f.Path, "the handler spells its Go name out as %s, since %s also gives %s, and renames it if that changes; set goName to pick a stable name",
-				names[i], strings.Join(others, ", "), goname.Ident(f.Name))
+			sharing := "sibling names " + strings.Join(others, ", ") + " also give"
+			if len(others) == 1 {
+				sharing = "sibling " + others[0] + " also gives"
+			}
+			p.warnf(p.fieldKey(f), f.Path, "the handler spells its Go name out as %s, since %s %s, and renames it if that changes; set goName to pick a stable name",
+				names[i], sharing, goname.Ident(f.Name))
 		}
 		if f.GoName == "" {
 			continue

@@ -158,10 +158,10 @@ func TestMaxRecordAgeOverRetention(t *testing.T) {
 func TestSpeltOutGoNames(t *testing.T) {
 	const base = "version: 1\nname: s\ntable: {partitionKey: id}\nfields:\n  id: {type: string, from: requestId}\n  o:\n    type: object\n    fields:\n      msg: {type: string}\n"
 	for sibling, want := range map[string]string{
-		"      Msg: {type: string}\n": "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since Msg also gives Msg, and renames it if that changes; set goName to pick a stable name\n" +
-			"s.yaml:10:7: fields.o.fields.Msg: warning: the handler spells its Go name out as Msg_Msg, since msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
-		"      Msg: {type: string, goName: Message}\n":                                        "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since Msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
-		"      Msg: {type: string, goName: Message}\n      m: {type: string, goName: Msg2}\n": "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since Msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
+		"      Msg: {type: string}\n": "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since sibling Msg also gives Msg, and renames it if that changes; set goName to pick a stable name\n" +
+			"s.yaml:10:7: fields.o.fields.Msg: warning: the handler spells its Go name out as Msg_Msg, since sibling msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
+		"      Msg: {type: string, goName: Message}\n":                                        "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since sibling Msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
+		"      Msg: {type: string, goName: Message}\n      m: {type: string, goName: Msg2}\n": "s.yaml:9:7: fields.o.fields.msg: warning: the handler spells its Go name out as Msg_msg, since sibling Msg also gives Msg, and renames it if that changes; set goName to pick a stable name",
 		"      m: {type: string}\n":                                                           "",
 	} {
 		s, err := Parse("s.yaml", []byte(base+sibling))

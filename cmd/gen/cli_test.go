@@ -48,6 +48,16 @@ func TestValidate(t *testing.T) {
 		t.Errorf("maxRecordAge over the stream's retention: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}
 
+	// siblings whose Go names are spelt out: valid, goName suggested
+	write(t, filepath.Join(dir, "msg.yaml"), "version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, msg: {type: string}, Msg: {type: string, goName: Title}, _msg: {type: string}, Msg_: {type: string}}\n")
+	code, o, e = runIn(t, dir, "validate", "msg.yaml")
+	if code != 0 || o != "msg.yaml: ok\n" ||
+		e != "msg.yaml:4:47: fields.msg: warning: the handler spells its Go name out as Msg_msg, since sibling names Msg, _msg, Msg_ also give Msg, and renames it if that changes; set goName to pick a stable name\n"+
+			"msg.yaml:4:104: fields._msg: warning: the handler spells its Go name out as Msg__msg, since sibling names msg, Msg, Msg_ also give Msg, and renames it if that changes; set goName to pick a stable name\n"+
+			"msg.yaml:4:126: fields.Msg_: warning: the handler spells its Go name out as Msg_Msg_, since sibling names msg, Msg, _msg also give Msg, and renames it if that changes; set goName to pick a stable name\n" {
+		t.Errorf("spelt-out Go names: exit %d\nstdout: %s\nstderr: %s", code, o, e)
+	}
+
 	code, _, e = runIn(t, dir, "validate", "bad.yaml", "missing.yaml")
 	if code != 1 || !strings.Contains(e, "missing.yaml: no such file") {
 		t.Errorf("missing file: exit %d\n%s", code, e)

@@ -17,8 +17,8 @@ type Spec struct {
 
 	FieldsPos Pos // where the fields key is, for limits the fields as a whole break
 
-	// Warnings are settings the contract allows that do nothing, in file
-	// order; they do not make the spec invalid.
+	// Warnings are settings the contract allows that do nothing, and Go
+	// names spelt out for want of a goName; they do not make the spec invalid.
 	Warnings Errors
 }
 

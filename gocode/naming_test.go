@@ -122,7 +122,7 @@ func TestAddedSiblingNeverTakesAName(t *testing.T) {
 // out, so that it never takes the Go name the other field had.
 func TestGoNameWins(t *testing.T) {
 	named := func(name string) func(*spec.Field) { return func(f *spec.Field) { f.GoName = name } }
-	s := seedSpec()
+	s := seedSpec(t)
 	s.Fields = append(s.Fields,
 		field("msg", spec.String, named("Body")),
 		field("Msg", spec.String),

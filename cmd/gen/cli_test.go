@@ -49,7 +49,7 @@ func TestValidate(t *testing.T) {
 	}
 
 	// siblings whose Go names are spelt out: valid, goName suggested
-	write(t, filepath.Join(dir, "msg.yaml"), "version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, msg: {type: string}, Msg: {type: string, goName: Title}, _msg: {type: string}, Msg_: {type: string}}\n")
+	testenv.WriteFile(t, filepath.Join(dir, "msg.yaml"), []byte("version: 1\nname: s\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, msg: {type: string}, Msg: {type: string, goName: Title}, _msg: {type: string}, Msg_: {type: string}}\n"))
 	code, o, e = runIn(t, dir, "validate", "msg.yaml")
 	if code != 0 || o != "msg.yaml: ok\n" ||
 		e != "msg.yaml:4:47: fields.msg: warning: the handler spells its Go name out as Msg_msg, since sibling names Msg, _msg, Msg_ also give Msg, and renames it if that changes; set goName to pick a stable name\n"+

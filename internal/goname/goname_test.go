@@ -1,6 +1,10 @@
 package goname
 
-import "testing"
+import (
+	"testing"
+
+	_ "github.com/streamgen/streamgen/internal/testenv" // defines -update, for go test ./... -update
+)
 
 func TestIdent(t *testing.T) {
 	for in, want := range map[string]string{

@@ -12,6 +12,7 @@ import (
 
 	"github.com/streamgen/streamgen/gocode"
 	"github.com/streamgen/streamgen/internal/version"
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/stack"
@@ -23,7 +24,8 @@ import (
 // model.json, README.md and the handler's code, sorted by path. The same spec
 // always gives the same bytes.
 func Generate(s *spec.Spec) ([]File, error) {
-	m, err := mappingOf(s)
+	it := item.New(s)
+	m, err := mappingOf(it)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +40,7 @@ func Generate(s *spec.Spec) ([]File, error) {
 	if err := checkLimits(s, len(m.RequestTemplate), model.Len(), len(tmpl)); err != nil {
 		return nil, err
 	}
-	readme, err := readme(s, len(tmpl) > MaxInlineTemplate)
+	readme, err := readme(it, len(tmpl) > MaxInlineTemplate)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +50,7 @@ func Generate(s *spec.Spec) ([]File, error) {
 		{Path: "model.json", Data: []byte(m.Model)},
 		{Path: "README.md", Data: readme},
 	}
-	handler, err := handlerFiles(s)
+	handler, err := handlerFiles(it)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +129,8 @@ type readmeData struct {
 	TemplateInS3                            bool   // over 51,200 bytes: deployed from the code bucket
 }
 
-func readme(s *spec.Spec, templateInS3 bool) ([]byte, error) {
+func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
+	s := it.Spec
 	events := s.Stream.Events
 	data := readmeData{
 		Name:     s.Name,
@@ -139,7 +142,7 @@ func readme(s *spec.Spec, templateInS3 bool) ([]byte, error) {
 		View:     s.Stream.View,
 		Auth:     string(s.API.Auth),
 		Events:   strings.Join(events, ", "),
-		Example:  strings.ReplaceAll(string(exampleBody(s.Fields)), "'", `'\''`),
+		Example:  strings.ReplaceAll(string(it.ExampleBody()), "'", `'\''`),
 		Reject:   s.Table.OnDuplicate == spec.Reject,
 		Retain:   s.Table.Retain,
 
@@ -162,16 +165,16 @@ func readme(s *spec.Spec, templateInS3 bool) ([]byte, error) {
 }
 
 // mappingOf is the text the API inlines, from packages vtl and schema.
-func mappingOf(s *spec.Spec) (stack.Mapping, error) {
-	request, err := vtl.Request(s, stack.TableRef(s))
+func mappingOf(it *item.Item) (stack.Mapping, error) {
+	request, err := vtl.Request(it, stack.TableRef(it.Spec))
 	if err != nil {
 		return stack.Mapping{}, fmt.Errorf("request.vtl: %w", err)
 	}
-	responses, err := vtl.Responses(s)
+	responses, err := vtl.Responses(it)
 	if err != nil {
 		return stack.Mapping{}, fmt.Errorf("integration responses: %w", err)
 	}
-	model, err := schema.Model(s)
+	model, err := schema.Model(it)
 	if err != nil {
 		return stack.Mapping{}, fmt.Errorf("model.json: %w", err)
 	}
@@ -187,8 +190,8 @@ func mappingOf(s *spec.Spec) (stack.Mapping, error) {
 
 // handlerFiles is the stream handler's module: its Go code (package gocode),
 // go.mod, go.sum and the runtime's copy.
-func handlerFiles(s *spec.Spec) ([]File, error) {
-	files, err := gocode.Generate(s)
+func handlerFiles(it *item.Item) ([]File, error) {
+	files, err := gocode.Generate(it)
 	if err != nil {
 		return nil, fmt.Errorf("handler: %w", err)
 	}
@@ -196,7 +199,7 @@ func handlerFiles(s *spec.Spec) ([]File, error) {
 	for i, f := range files {
 		out[i] = File{Path: f.Path, Data: f.Data, UserOwned: f.UserOwned}
 	}
-	mod, err := handlerModuleFiles(s)
+	mod, err := handlerModuleFiles(it.Spec)
 	if err != nil {
 		return nil, err
 	}

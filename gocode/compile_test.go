@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen/internal/testenv"
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -53,7 +54,7 @@ func TestGeneratedHandlersWork(t *testing.T) {
 	mod := testenv.UserModule(t, root)
 
 	for name, s := range testCases(t) {
-		files, err := Generate(s)
+		files, err := Generate(item.New(s))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -62,7 +63,7 @@ func TestGeneratedHandlersWork(t *testing.T) {
 			testenv.WriteFile(t, filepath.Join(dir, strings.TrimPrefix(f.Path, "handler/")), f.Data)
 		}
 		// The module's runtime, not the one of each handler's own module.
-		item, err := Item(s, "main", testenv.RuntimeImport, true)
+		item, err := Item(item.New(s), "main", testenv.RuntimeImport, true)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen/internal/testenv"
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -20,7 +21,7 @@ const repoRuntime = "github.com/streamgen/streamgen/handler"
 // batch of each, which the handler's benchmarks decode. -update rewrites them.
 func TestBenchmarkFixtures(t *testing.T) {
 	for name, s := range map[string]*spec.Spec{"seed": seedSpec(t), "wide": wideSpec()} {
-		src, err := Item(s, name, repoRuntime, false)
+		src, err := Item(item.New(s), name, repoRuntime, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"text/template"
 
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/templates"
 )
@@ -47,28 +48,28 @@ func ModulePath(s *spec.Spec) string { return s.Name + "-handler" }
 // RuntimeImport is the import path of the runtime copy in s's handler.
 func RuntimeImport(s *spec.Spec) string { return ModulePath(s) + "/" + RuntimeDir }
 
-// Generate returns handler/item_gen.go and handler/main.go for s.
-func Generate(s *spec.Spec) ([]File, error) {
-	item, err := Item(s, "main", RuntimeImport(s), true)
+// Generate returns handler/item_gen.go and handler/main.go for it.
+func Generate(it *item.Item) ([]File, error) {
+	itemGen, err := Item(it, "main", RuntimeImport(it.Spec), true)
 	if err != nil {
 		return nil, err
 	}
-	main, err := render("handler_main.go.tmpl", newMainFile(s))
+	main, err := render("handler_main.go.tmpl", newMainFile(it.Spec))
 	if err != nil {
 		return nil, err
 	}
 	return []File{
-		{Path: "handler/" + ItemFile, Data: item},
+		{Path: "handler/" + ItemFile, Data: itemGen},
 		{Path: "handler/main.go", Data: main, UserOwned: true},
 	}, nil
 }
 
-// Item returns the item_gen.go source for s in package pkg, importing the
+// Item returns the item_gen.go source for it in package pkg, importing the
 // runtime library from runtime; withMain adds the func main that starts the
 // Lambda handler. Without it the package only decodes, as benchmarks and
 // tests of other packages need.
-func Item(s *spec.Spec, pkg, runtime string, withMain bool) ([]byte, error) {
-	f, err := newItemFile(s, pkg, runtime, withMain)
+func Item(it *item.Item, pkg, runtime string, withMain bool) ([]byte, error) {
+	f, err := newItemFile(it, pkg, runtime, withMain)
 	if err != nil {
 		return nil, err
 	}

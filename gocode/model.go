@@ -7,6 +7,7 @@ import (
 
 	"github.com/streamgen/streamgen/internal/goname"
 	"github.com/streamgen/streamgen/internal/version"
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -51,14 +52,15 @@ type builder struct {
 	err    error // the first field of a type this generator does not know
 }
 
-func (b *builder) fail(f *spec.Field, t spec.Type) {
+func (b *builder) fail(f *item.Field, t spec.Type) {
 	if b.err == nil {
 		b.err = fmt.Errorf("gocode: %s: unknown field type %q", f.Path, t)
 	}
 }
 
-func newItemFile(s *spec.Spec, pkg, runtime string, withMain bool) (*itemFile, error) {
-	types, err := typeNames(s.Fields)
+func newItemFile(it *item.Item, pkg, runtime string, withMain bool) (*itemFile, error) {
+	s := it.Spec
+	types, err := typeNames(it.Fields)
 	if err != nil {
 		return nil, err
 	}
@@ -69,10 +71,10 @@ func newItemFile(s *spec.Spec, pkg, runtime string, withMain bool) (*itemFile, e
 	if !withMain {
 		itemDecoder, keysDecoder = "DecodeItem", "DecodeKeys"
 	}
-	topNames := goNames(s.Fields) // the Keys struct names its fields as Item does
-	f.Item = b.structOf("Item", itemDecoder, s.Fields, topNames, "", true)
+	topNames := goNames(it.Fields) // the Keys struct names its fields as Item does
+	f.Item = b.structOf("Item", itemDecoder, it.Fields, topNames, "", true)
 	f.Item.Doc = fmt.Sprintf("Item is an item of the %s table, as its stream images carry it.", s.Name)
-	f.Keys = b.structOf("Keys", keysDecoder, s.KeyFields(), topNames, "", false)
+	f.Keys = b.structOf("Keys", keysDecoder, it.Keys, topNames, "", false)
 	f.Keys.Doc = "Keys is the primary key of an item: all a KEYS_ONLY stream record carries."
 	f.Nested = b.nested
 	return f, b.err
@@ -81,7 +83,7 @@ func newItemFile(s *spec.Spec, pkg, runtime string, withMain bool) (*itemFile, e
 // structOf builds the struct for fields at path prefix, their Go names in
 // names. Absent attributes are allowed only where optional says so (the Keys
 // struct has none).
-func (b *builder) structOf(name, decoder string, fields []*spec.Field, names map[string]string, prefix string, optional bool) *structType {
+func (b *builder) structOf(name, decoder string, fields []*item.Field, names map[string]string, prefix string, optional bool) *structType {
 	st := &structType{Name: name, Decoder: decoder}
 	for _, f := range fields {
 		path := prefix + f.Name
@@ -94,7 +96,7 @@ func (b *builder) structOf(name, decoder string, fields []*spec.Field, names map
 			Seen:   -1,
 		}
 		switch {
-		case optional && mayBeAbsent(f):
+		case optional && !f.Presence.Always():
 			sf.Tag = fmt.Sprintf("`json:%q`", f.Name+",omitzero")
 			sf.Comment = "nil when absent"
 			if isPointer(f.Type) {
@@ -112,17 +114,12 @@ func (b *builder) structOf(name, decoder string, fields []*spec.Field, names map
 	return st
 }
 
-// mayBeAbsent: only an optional field that the body may omit is ever absent
-// from a stored item; required, defaulted and server-set ones are always written.
-func mayBeAbsent(f *spec.Field) bool {
-	return !f.Required && f.Default == nil && !f.ServerSet()
-}
-
-func presence(f *spec.Field) string {
-	switch {
-	case f.ServerSet():
+// presence is the comment of an always-present field.
+func presence(f *item.Field) string {
+	switch f.Presence {
+	case item.ServerSet:
 		return "set by the server: " + string(f.From)
-	case f.Default != nil:
+	case item.Defaulted:
 		return "the default when the body omits it"
 	}
 	return ""
@@ -151,7 +148,7 @@ var scalars = map[spec.Type]struct{ goType, method string }{
 
 // valueOf returns the Go type of f and the expression that decodes it from
 // r at path.
-func (b *builder) valueOf(f *spec.Field, path string) (goType, expr string) {
+func (b *builder) valueOf(f *item.Field, path string) (goType, expr string) {
 	lit := strconv.Quote(path)
 	switch f.Type {
 	case spec.Object:
@@ -171,7 +168,7 @@ func (b *builder) valueOf(f *spec.Field, path string) (goType, expr string) {
 
 // nestedStruct adds the struct of an object below Item, listed before the
 // structs of its own objects.
-func (b *builder) nestedStruct(name string, fields []*spec.Field, path string) *structType {
+func (b *builder) nestedStruct(name string, fields []*item.Field, path string) *structType {
 	slot := len(b.nested)
 	b.nested = append(b.nested, nil)
 	st := b.structOf(name, "decode"+name, fields, goNames(fields), path+".", true)
@@ -181,7 +178,7 @@ func (b *builder) nestedStruct(name string, fields []*spec.Field, path string) *
 
 // elemOf returns the Go type of a list's elements, at path, and a
 // func(*handler.Reader, string) value that decodes one.
-func (b *builder) elemOf(items *spec.Field, path string) (goType, fn string) {
+func (b *builder) elemOf(items *item.Field, path string) (goType, fn string) {
 	switch items.Type {
 	case spec.Object:
 		st := b.nestedStruct(b.types[path], items.Fields, path)
@@ -202,7 +199,7 @@ func (b *builder) elemOf(items *spec.Field, path string) (goType, fn string) {
 
 // goNames gives the Go name of each of sibling fields, by spec name (see
 // goname.Of: a goName key, else the field name's, spelt out on collision).
-func goNames(fields []*spec.Field) map[string]string {
+func goNames(fields []*item.Field) map[string]string {
 	siblings := make([]goname.Sibling, len(fields))
 	for i, f := range fields {
 		siblings[i] = goname.Sibling{Name: f.Name, GoName: f.GoName}
@@ -223,10 +220,10 @@ var declared = []string{"Item", "Keys", "Record"}
 // would share a name (a_b.c and a.b_c), or one would take a declared name
 // (a field item), each of them gets "_" and its path after it (pathIdent),
 // which again depends on the spec alone, never on the order of fields.
-func typeNames(fields []*spec.Field) (map[string]string, error) {
+func typeNames(fields []*item.Field) (map[string]string, error) {
 	candidates := map[string]string{}
-	var walk func(fields []*spec.Field, owner, prefix string)
-	walk = func(fields []*spec.Field, owner, prefix string) {
+	var walk func(fields []*item.Field, owner, prefix string)
+	walk = func(fields []*item.Field, owner, prefix string) {
 		names := goNames(fields)
 		for _, f := range fields {
 			name, path := owner+names[f.Name], prefix+f.Name

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -33,11 +34,11 @@ func goFields(t *testing.T, src []byte) map[string]map[string]string {
 // Every Go name depends on the spec only: reordering fields, at any depth,
 // changes no field's nor type's name, and the output is the same on every run.
 func TestNamesDoNotDependOnOrder(t *testing.T) {
-	first, err := Item(wideSpec(), "main", RuntimeImport(wideSpec()), true)
+	first, err := Item(item.New(wideSpec()), "main", RuntimeImport(wideSpec()), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := Item(wideSpec(), "main", RuntimeImport(wideSpec()), true)
+	again, err := Item(item.New(wideSpec()), "main", RuntimeImport(wideSpec()), true)
 	if err != nil || !bytes.Equal(first, again) {
 		t.Fatalf("two runs differ (%v)", err)
 	}
@@ -62,7 +63,7 @@ func TestNamesDoNotDependOnOrder(t *testing.T) {
 		} else {
 			rotate(s.Fields)
 		}
-		got, err := Item(s, "main", RuntimeImport(s), true)
+		got, err := Item(item.New(s), "main", RuntimeImport(s), true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +99,7 @@ func TestAddedSiblingNeverTakesAName(t *testing.T) {
 		}
 		return s
 	}
-	before, err := Item(msg("Msg"), "main", RuntimeImport(msg("Msg")), true)
+	before, err := Item(item.New(msg("Msg")), "main", RuntimeImport(msg("Msg")), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestAddedSiblingNeverTakesAName(t *testing.T) {
 		t.Fatalf("Go name of Msg alone: %s", got)
 	}
 	for _, order := range [][]string{{"msg", "Msg"}, {"Msg", "msg"}} {
-		src, err := Item(msg(order...), "main", RuntimeImport(msg(order...)), true)
+		src, err := Item(item.New(msg(order...)), "main", RuntimeImport(msg(order...)), true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +133,7 @@ func TestGoNameWins(t *testing.T) {
 		field("refs", spec.List, named("Links"), items(field("", spec.Object, fields(field("url", spec.String, named("Target")))))),
 		field("meta", spec.Object, named("Item"), fields(field("rev", spec.Integer))),
 	)
-	src, err := Item(s, "main", RuntimeImport(s), true)
+	src, err := Item(item.New(s), "main", RuntimeImport(s), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +185,7 @@ func TestCollidingTypeNames(t *testing.T) {
 		obj("ABC", field("z", spec.String)),
 	)
 	for range 2 {
-		src, err := Item(s, "main", RuntimeImport(s), true)
+		src, err := Item(item.New(s), "main", RuntimeImport(s), true)
 		if err != nil {
 			t.Fatal(err)
 		}

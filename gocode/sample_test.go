@@ -74,7 +74,7 @@ func enumSample(f *spec.Field) sample {
 func sampleImage(fields []*spec.Field, n int, full bool) (attrs, plain map[string]any) {
 	attrs, plain = map[string]any{}, map[string]any{}
 	for _, f := range fields {
-		if !full && mayBeAbsent(f) {
+		if !full && !f.Required && f.Default == nil && !f.ServerSet() { // optional: may be absent
 			continue
 		}
 		s := sampleValue(f, n, full)

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/mapping"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
@@ -24,6 +25,7 @@ import (
 // contract's table and the messages of the deployed response templates.
 type API struct {
 	Spec      *spec.Spec
+	item      *item.Item
 	Store     *Store
 	Validator *schema.Validator
 	APIKey    string // checked against x-api-key when auth is api_key
@@ -47,10 +49,10 @@ const (
 // msgTimeout answers a body that did not arrive within the request timeout.
 const msgTimeout = "Request Timeout"
 
-// NewAPI returns the API of s.
-func NewAPI(s *spec.Spec, store *Store, v *schema.Validator) *API {
-	a := &API{Spec: s, Store: store, Validator: v, Log: io.Discard, now: time.Now}
-	if t := s.API.Throttle; t != nil {
+// NewAPI returns the API of it.
+func NewAPI(it *item.Item, store *Store, v *schema.Validator) *API {
+	a := &API{Spec: it.Spec, item: it, Store: store, Validator: v, Log: io.Discard, now: time.Now}
+	if t := it.Spec.API.Throttle; t != nil {
 		a.throttle = newTokenBucket(t.Rate, t.Burst, time.Now())
 	}
 	return a
@@ -135,14 +137,14 @@ func (a *API) post(w http.ResponseWriter, r *http.Request) {
 		SourceIP:         sourceIP(r),
 		UserAgent:        r.UserAgent(),
 	}
-	item, err := itemOf(a.Spec, body, rc)
+	item, err := itemOf(a.item, body, rc)
 	if err != nil {
 		// On AWS DynamoDB refuses what it cannot store (ValidationException).
 		fmt.Fprintf(a.Log, "api: the item was refused: %v\n", err)
 		a.fail(w, http.StatusBadRequest, mapping.MessageRejected)
 		return
 	}
-	answer, err := mapping.Answer(a.Spec, rc)
+	answer, err := mapping.Answer(a.item, rc)
 	if err != nil {
 		fmt.Fprintf(a.Log, "api: answer: %v\n", err)
 		a.fail(w, http.StatusInternalServerError, mapping.MessageInternal)
@@ -175,8 +177,8 @@ func (a *API) noteContentType(r *http.Request) {
 
 // itemOf maps body to the item the request template writes, then checks
 // what DynamoDB itself would refuse.
-func itemOf(s *spec.Spec, body []byte, rc mapping.RequestContext) (Item, error) {
-	attrs, err := mapping.Item(s, body, rc)
+func itemOf(it *item.Item, body []byte, rc mapping.RequestContext) (Item, error) {
+	attrs, err := mapping.Item(it, body, rc)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +188,7 @@ func itemOf(s *spec.Spec, body []byte, rc mapping.RequestContext) (Item, error) 
 			return nil, err
 		}
 	}
-	return item, refused(s, item)
+	return item, refused(it, item)
 }
 
 // setCORS sets the allowed origin on every answer, as the stack does: one

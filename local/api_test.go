@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/mapping"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
@@ -34,11 +35,11 @@ func parseSpec(t testing.TB, file string, src []byte) *spec.Spec {
 func newTestAPI(t testing.TB, s *spec.Spec) (*API, *Store) {
 	t.Helper()
 	store := openTestStoreFor(t, s)
-	v, err := schema.NewValidator(s)
+	v, err := schema.NewValidator(item.New(s))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := NewAPI(s, store, v)
+	a := NewAPI(item.New(s), store, v)
 	a.Log = io.Discard
 	a.APIKey = "test-key"
 	return a, store

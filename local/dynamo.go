@@ -7,7 +7,7 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/streamgen/streamgen/spec"
+	"github.com/streamgen/streamgen/item"
 )
 
 // DynamoDB's size limits, in UTF-8 bytes as it counts them ("Service,
@@ -23,7 +23,7 @@ const (
 // ValidationException), or nil: an empty string in a key, a key value over
 // its size, a number beyond its 38 digits or range, a set with duplicates,
 // an item over 400 KB.
-func refused(s *spec.Spec, item Item) error {
+func refused(it *item.Item, item Item) error {
 	values := make(map[string]any, len(item))
 	for name, raw := range item {
 		var v any
@@ -38,7 +38,7 @@ func refused(s *spec.Spec, item Item) error {
 	if size := itemSizeAsDynamoDB(values); size > maxItemSize {
 		return fmt.Errorf("item of %d bytes as DynamoDB counts them, over the 400 KB limit", size)
 	}
-	for i, k := range s.KeyFields() {
+	for i, k := range it.Keys {
 		limit := maxPartitionKeySize
 		if i == 1 {
 			limit = maxSortKeySize

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -57,7 +58,7 @@ func TestRefusedSizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	item := func(pk, sk, note string) Item {
+	stored := func(pk, sk, note string) Item {
 		it := Item{}
 		for name, v := range map[string]string{"pk": pk, "sk": sk, "note": note} {
 			it[name], _ = json.Marshal(map[string]string{"S": v})
@@ -71,14 +72,14 @@ func TestRefusedSizes(t *testing.T) {
 		item   Item
 		refuse bool
 	}{
-		{"400 KB of quotes (800 KB as JSON)", item("a", "b", strings.Repeat(`"`, room)), false},
-		{"one byte over 400 KB", item("a", "b", strings.Repeat(`"`, room+1)), true},
-		{"partition key of 2048 bytes", item(strings.Repeat("é", 1024), "b", ""), false},
-		{"partition key of 2049 bytes", item(strings.Repeat("é", 1024)+"x", "b", ""), true},
-		{"sort key of 1024 bytes", item("a", strings.Repeat("x", 1024), ""), false},
-		{"sort key of 1025 bytes", item("a", strings.Repeat("x", 1025), ""), true},
+		{"400 KB of quotes (800 KB as JSON)", stored("a", "b", strings.Repeat(`"`, room)), false},
+		{"one byte over 400 KB", stored("a", "b", strings.Repeat(`"`, room+1)), true},
+		{"partition key of 2048 bytes", stored(strings.Repeat("é", 1024), "b", ""), false},
+		{"partition key of 2049 bytes", stored(strings.Repeat("é", 1024)+"x", "b", ""), true},
+		{"sort key of 1024 bytes", stored("a", strings.Repeat("x", 1024), ""), false},
+		{"sort key of 1025 bytes", stored("a", strings.Repeat("x", 1025), ""), true},
 	} {
-		if err := refused(s, c.item); (err != nil) != c.refuse {
+		if err := refused(item.New(s), c.item); (err != nil) != c.refuse {
 			t.Errorf("%s: refused: %v", c.name, err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/mapping"
 	"github.com/streamgen/streamgen/schema"
 )
@@ -18,7 +19,7 @@ import (
 // Unicode, with no U+FFFD the body did not hold.
 func FuzzBody(f *testing.F) {
 	s := parseSpec(f, "../mapping/testdata/all.yaml", nil)
-	v, err := schema.NewValidator(s)
+	v, err := schema.NewValidator(item.New(s))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func FuzzBody(f *testing.F) {
 		if v.Validate(body) != nil {
 			return
 		}
-		attrs, err := mapping.Item(s, body, rc)
+		attrs, err := mapping.Item(item.New(s), body, rc)
 		if err != nil {
 			t.Fatalf("the model accepted the body, but the mapping failed: %v", err)
 		}
@@ -67,7 +68,7 @@ func FuzzBody(f *testing.F) {
 			}
 		}
 		walk(attrs)
-		item, err := itemOf(s, body, rc)
+		item, err := itemOf(item.New(s), body, rc)
 		if err == nil {
 			for name, raw := range item {
 				if !json.Valid(raw) {

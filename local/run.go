@@ -10,6 +10,7 @@ import (
 
 	"github.com/streamgen/streamgen/build"
 	"github.com/streamgen/streamgen/internal/lockdir"
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -96,7 +97,7 @@ func (s *Server) Banner(handlerDir string) string {
 	case spec.AuthIAM:
 		b.WriteString("  auth:   iam is not emulated: requests are not signed-checked here\n")
 	}
-	if body, ok := exampleBody(sp); ok {
+	if body, ok := exampleBody(s.item); ok {
 		// The Content-Type the deployed API requires (it answers 415 to others).
 		fmt.Fprintf(&b, "  try:    curl -H 'Content-Type: application/json' -d '%s' %s", body, url)
 		if sp.API.Auth == spec.AuthAPIKey {
@@ -130,14 +131,15 @@ func notEmulated(s *spec.Spec) string {
 
 // exampleBody is a body for the banner when every required body field is
 // a plain string that "hello" satisfies.
-func exampleBody(s *spec.Spec) (string, bool) {
+func exampleBody(it *item.Item) (string, bool) {
 	var parts []string
-	for _, f := range s.Fields {
-		if !f.Required || f.ServerSet() {
+	for _, f := range it.Fields {
+		if f.Presence != item.Required {
 			continue
 		}
+		minLength := f.MinLength()
 		plain := f.Type == spec.String && len(f.Enum) == 0 && f.Pattern == "" &&
-			(f.MinLength == nil || *f.MinLength <= 5) && (f.MaxLength == nil || *f.MaxLength >= 5)
+			(minLength == nil || *minLength <= 5) && (f.MaxLength == nil || *f.MaxLength >= 5)
 		if !plain {
 			return "", false
 		}

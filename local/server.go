@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -35,6 +36,7 @@ type Config struct {
 // Server is a running local stack.
 type Server struct {
 	cfg       Config
+	item      *item.Item
 	store     *Store
 	function  *Function
 	ln        net.Listener
@@ -58,7 +60,8 @@ func Start(cfg Config) (*Server, error) {
 	if region == "" {
 		region = "us-east-1"
 	}
-	validator, err := schema.NewValidator(s)
+	it := item.New(s)
+	validator, err := schema.NewValidator(it)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +69,7 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := &Server{cfg: cfg, store: store, streamed: make(chan struct{})}
+	srv := &Server{cfg: cfg, item: it, store: store, streamed: make(chan struct{})}
 	fail := func(err error) (*Server, error) {
 		if srv.function != nil {
 			srv.function.Stop()
@@ -111,7 +114,7 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return fail(fmt.Errorf("listen on %s: %w", cfg.Addr, err))
 	}
-	api := NewAPI(s, store, validator)
+	api := NewAPI(it, store, validator)
 	api.APIKey, api.Log = srv.apiKey, cfg.Out
 	mux := http.NewServeMux()
 	mux.Handle("/", api)

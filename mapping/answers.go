@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/streamgen/streamgen/spec"
+	"github.com/streamgen/streamgen/item"
 )
 
 // Messages of the endpoint's answers (the contract's table), the same in the
@@ -34,25 +34,13 @@ const (
 	MessageMediaType = "Content-Type must be application/json"
 )
 
-// ServerKeys returns the key fields the server sets: the fields of the 200
-// answer, partition key first.
-func ServerKeys(s *spec.Spec) []*spec.Field {
-	var keys []*spec.Field
-	for _, k := range s.KeyFields() {
-		if k != nil && k.ServerSet() {
-			keys = append(keys, k)
-		}
-	}
-	return keys
-}
-
 // Answer is the body of the 200 answer: a JSON object of the server-set key
 // fields and their values ({} when the body gave every key); strings as JSON
 // strings, requestTimeEpoch as a JSON number.
-func Answer(s *spec.Spec, rc RequestContext) ([]byte, error) {
+func Answer(it *item.Item, rc RequestContext) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
-	for i, k := range ServerKeys(s) {
+	for i, k := range it.ServerKeys() {
 		if i > 0 {
 			b.WriteByte(',')
 		}

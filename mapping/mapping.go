@@ -15,9 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
-	"sync"
 
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -34,7 +33,7 @@ type RequestContext struct {
 // JSON attribute value, shaped as encoding/json decodes it into any
 // (map[string]any{"S": "..."}, {"N": "1.5"}, {"BOOL": true}, {"L": []any{...}},
 // {"M": map[string]any{...}}, {"SS": []any{"a"}}, {"NS": []any{"1"}}).
-func Item(s *spec.Spec, body []byte, rc RequestContext) (map[string]any, error) {
+func Item(it *item.Item, body []byte, rc RequestContext) (map[string]any, error) {
 	v, err := decode(body)
 	if err != nil {
 		return nil, err
@@ -43,20 +42,20 @@ func Item(s *spec.Spec, body []byte, rc RequestContext) (map[string]any, error) 
 	if !ok {
 		return nil, errors.New("body: want a JSON object")
 	}
-	return Attributes(s.Fields, obj, rc.value)
+	return Attributes(it.Fields, obj, rc.value)
 }
 
 // PutItem is the whole DynamoDB PutItem request the request mapping template
 // renders for body, with tableName as its TableName.
-func PutItem(s *spec.Spec, body []byte, rc RequestContext, tableName string) (map[string]any, error) {
-	item, err := Item(s, body, rc)
+func PutItem(it *item.Item, body []byte, rc RequestContext, tableName string) (map[string]any, error) {
+	attrs, err := Item(it, body, rc)
 	if err != nil {
 		return nil, err
 	}
-	req := map[string]any{"TableName": tableName, "Item": item}
-	if s.Table.OnDuplicate == spec.Reject {
+	req := map[string]any{"TableName": tableName, "Item": attrs}
+	if it.Spec.Table.OnDuplicate == spec.Reject {
 		req["ConditionExpression"] = ConditionExpression
-		req["ExpressionAttributeNames"] = map[string]any{KeyPlaceholder: s.Table.PartitionKey}
+		req["ExpressionAttributeNames"] = map[string]any{KeyPlaceholder: it.Keys[0].Name}
 	}
 	return req, nil
 }
@@ -69,26 +68,28 @@ const (
 )
 
 // ServerValue returns the attribute value of the server-set field f.
-type ServerValue func(f *spec.Field) (any, error)
+type ServerValue func(f *item.Field) (any, error)
 
 // Attributes maps obj, a JSON object of the given fields, to attribute name
 // -> attribute value by the package's rules. server gives server-set values.
-func Attributes(fields []*spec.Field, obj map[string]any, server ServerValue) (map[string]any, error) {
+func Attributes(fields []*item.Field, obj map[string]any, server ServerValue) (map[string]any, error) {
 	out := make(map[string]any, len(fields))
 	for _, f := range fields {
 		var (
 			v   any
 			err error
 		)
-		if f.ServerSet() {
+		bv, given := obj[f.Name]
+		switch {
+		case f.Presence == item.ServerSet:
 			v, err = server(f)
-		} else if bv, ok := obj[f.Name]; ok {
+		case given:
 			v, err = Attribute(f, bv, server)
-		} else if f.Default != nil {
+		case f.Presence == item.Defaulted:
 			v, err = Attribute(f, f.Default, server)
-		} else if f.Required {
+		case f.Presence == item.Required:
 			err = errors.New("required but absent")
-		} else {
+		default:
 			continue
 		}
 		if err != nil {
@@ -101,7 +102,7 @@ func Attributes(fields []*spec.Field, obj map[string]any, server ServerValue) (m
 
 // Attribute maps v, a JSON value of field f (from a body decoded with
 // json.Number, or a spec default), to its DynamoDB attribute value.
-func Attribute(f *spec.Field, v any, server ServerValue) (any, error) {
+func Attribute(f *item.Field, v any, server ServerValue) (any, error) {
 	switch f.Type {
 	case spec.String:
 		s, ok := v.(string)
@@ -166,13 +167,13 @@ func Attribute(f *spec.Field, v any, server ServerValue) (any, error) {
 			}
 			set[i] = n
 		}
-		return map[string]any{f.Type.AttributeType(): set}, nil
+		return map[string]any{string(f.Attr): set}, nil
 	}
 	return nil, fmt.Errorf("unknown type %q", f.Type)
 }
 
 // value is the ServerValue of a real request.
-func (rc RequestContext) value(f *spec.Field) (any, error) {
+func (rc RequestContext) value(f *item.Field) (any, error) {
 	switch f.From {
 	case spec.FromRequestID:
 		return map[string]any{"S": rc.RequestID}, nil
@@ -186,23 +187,16 @@ func (rc RequestContext) value(f *spec.Field) (any, error) {
 	return nil, fmt.Errorf("unknown source %q", f.From)
 }
 
-var jsonNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`) })
-
-// number is the exact decimal text of v, a JSON number.
-func number(f *spec.Field, v any) (string, error) {
-	var text string
+// number is the exact decimal text of v, a JSON number: json.Number from
+// a body decoded with UseNumber or from the spec, which checked it.
+func number(f *item.Field, v any) (string, error) {
 	switch n := v.(type) {
 	case json.Number:
-		text = string(n)
+		return string(n), nil
 	case spec.Decimal:
-		text = string(n)
-	default:
-		return "", typeError(f, v)
+		return string(n), nil
 	}
-	if !jsonNumber().MatchString(text) {
-		return "", fmt.Errorf("%q is not a JSON number", text)
-	}
-	return text, nil
+	return "", typeError(f, v)
 }
 
 // object returns v as a map: a decoded JSON object or a spec default.
@@ -216,7 +210,7 @@ func object(v any) (map[string]any, bool) {
 	return nil, false
 }
 
-func typeError(f *spec.Field, v any) error {
+func typeError(f *item.Field, v any) error {
 	return fmt.Errorf("want a %s, got %s", f.Type, show(v))
 }
 

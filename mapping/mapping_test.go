@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen/internal/testenv"
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/mapping"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
@@ -62,7 +63,7 @@ func TestItem(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := mapping.Item(s, []byte(c.body), rc)
+			got, err := mapping.Item(item.New(s), []byte(c.body), rc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +81,7 @@ func TestItemRejectsBodiesTheModelRejects(t *testing.T) {
 		`[]`, `{}`, `{"message":1}`, `{"message":"m","count":"1"}`, `{"message":"m","labels":[]}`,
 		`{"message":"m","lines":[{}]}`, `{"message":"m"} x`, `{"message":"m","matrix":[1]}`,
 	} {
-		if item, err := mapping.Item(s, []byte(body), rc); err == nil {
+		if item, err := mapping.Item(item.New(s), []byte(body), rc); err == nil {
 			t.Errorf("body %s: want an error, got %s", body, encode(t, item))
 		}
 	}
@@ -89,7 +90,7 @@ func TestItemRejectsBodiesTheModelRejects(t *testing.T) {
 func TestEmptyBodyIsAnEmptyObject(t *testing.T) {
 	s := load(t, "../streamer.yaml")
 	s.Fields[1].Required = false // message
-	got, err := mapping.Item(s, []byte(" \n"), rc)
+	got, err := mapping.Item(item.New(s), []byte(" \n"), rc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestPutItem(t *testing.T) {
 		{spec.Overwrite, `{"TableName":"T","Item":{"id":{"S":"req-1"},"message":{"S":"hi"}}}`},
 	} {
 		s.Table.OnDuplicate = c.onDuplicate
-		got, err := mapping.PutItem(s, []byte(`{"message":"hi"}`), rc, "T")
+		got, err := mapping.PutItem(item.New(s), []byte(`{"message":"hi"}`), rc, "T")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,7 +136,7 @@ func TestAnswer(t *testing.T) {
 		{bodyKeys, `{}`},
 		{agentKey, `{"id":"curl/8 \"x\" \\ ' $y #z"}`},
 	} {
-		got, err := mapping.Answer(c.s, rc)
+		got, err := mapping.Answer(item.New(c.s), rc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -196,7 +197,7 @@ func encode(t *testing.T, v any) string {
 // FuzzItem: Item never panics, and maps every body the model accepts.
 func FuzzItem(f *testing.F) {
 	s := load(f, "testdata/all.yaml")
-	v, err := schema.NewValidator(s)
+	v, err := schema.NewValidator(item.New(s))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func FuzzItem(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		_, err := mapping.Item(s, body, rc)
+		_, err := mapping.Item(item.New(s), body, rc)
 		if err != nil && v.Validate(body) == nil {
 			t.Errorf("body %q passed the model but did not map: %v", body, err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"github.com/streamgen/streamgen/internal/oracle"
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -21,7 +22,7 @@ import (
 // draft-04 validator Validator is held to.
 func library(t *testing.T, s *spec.Spec) *jsonschema.Schema {
 	t.Helper()
-	model, err := Model(s)
+	model, err := Model(item.New(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func TestValidatorIsTheLibrary(t *testing.T) {
 	}
 	for path, s := range specs {
 		t.Run(filepath.Base(filepath.Dir(path)), func(t *testing.T) {
-			v, err := NewValidator(s)
+			v, err := NewValidator(item.New(s))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,43 +2,30 @@
 // of a spec's request body, and validates bodies against it for `gen local`
 // and the tests, as a draft-04 validator does (see Validator).
 //
-// The model is derived from the same field tree as the request template
-// (package vtl): server-set fields are not in it, every object level has
-// additionalProperties: false, sets are arrays of unique items with at least
-// one, body-given string keys have minLength 1 (DynamoDB refuses empty keys),
-// and integers have int64's bounds unless the spec narrows them (the
-// handler's Go type is int64).
+// The model is a view of package item, as the request template (package
+// vtl) is: server-set fields are not in it, every object level has
+// additionalProperties: false, sets are arrays of unique items, and the
+// constraints are the item's (item.Field's MinLength, MinItems, Bounds).
 package schema
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
-	"regexp"
-	"strconv"
 	"strings"
-	"sync"
 
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 )
 
 // Draft4 is the $schema of the model.
 const Draft4 = "http://json-schema.org/draft-04/schema#"
 
-// Model returns the JSON Schema of s's request body: deterministic, keys in a
-// fixed order, 2-space indented, small objects on one line, numbers with the
-// exact decimal text of the spec.
-func Model(s *spec.Spec) ([]byte, error) {
-	keys := map[*spec.Field]bool{}
-	for _, k := range s.KeyFields() {
-		keys[k] = true
-	}
-	body, err := objectSchema(s.Fields, keys)
-	if err != nil {
-		return nil, err
-	}
-	root := append(node{{"$schema", Draft4}, {"title", s.Name}}, body...)
+// Model returns the JSON Schema of it's request body: deterministic, keys in
+// a fixed order, 2-space indented, small objects on one line, numbers with
+// the exact decimal text of the spec.
+func Model(it *item.Item) ([]byte, error) {
+	root := append(node{{"$schema", Draft4}, {"title", it.Spec.Name}}, objectSchema(it.Fields)...)
 	var b bytes.Buffer
 	if err := write(&b, root, 0); err != nil {
 		return nil, err
@@ -58,19 +45,12 @@ type member struct {
 // number is the exact text of a JSON number.
 type number string
 
-func objectSchema(fields []*spec.Field, keys map[*spec.Field]bool) (node, error) {
+func objectSchema(fields []*item.Field) node {
 	props := node{}
 	var required []any
-	for _, f := range fields {
-		if f.ServerSet() {
-			continue
-		}
-		fs, err := fieldSchema(f, keys[f])
-		if err != nil {
-			return nil, err
-		}
-		props = append(props, member{f.Name, fs})
-		if f.Required {
+	for _, f := range item.BodyFields(fields) {
+		props = append(props, member{f.Name, fieldSchema(f)})
+		if f.Presence == item.Required {
 			required = append(required, f.Name)
 		}
 	}
@@ -78,134 +58,67 @@ func objectSchema(fields []*spec.Field, keys map[*spec.Field]bool) (node, error)
 	if len(required) > 0 { // draft-04 wants at least one name in required
 		n = append(n, member{"required", required})
 	}
-	return append(n, member{"additionalProperties", false}), nil
+	return append(n, member{"additionalProperties", false})
 }
 
-func fieldSchema(f *spec.Field, key bool) (node, error) {
+func fieldSchema(f *item.Field) node {
 	switch f.Type {
 	case spec.Object:
-		return objectSchema(f.Fields, nil)
+		return objectSchema(f.Fields)
 	case spec.List:
-		if f.Items == nil {
-			return nil, fmt.Errorf("%s: list without items", f.Path)
-		}
-		items, err := fieldSchema(f.Items, false)
-		if err != nil {
-			return nil, err
-		}
-		n := node{{"type", "array"}, {"items", items}}
-		return appendCounts(n, f.MinItems, f.MaxItems, 0), nil
-	case spec.StringSet, spec.NumberSet:
-		itemType := "string"
-		if f.Type == spec.NumberSet {
-			itemType = "number"
-		}
-		n := node{{"type", "array"}, {"items", node{{"type", itemType}}}, {"uniqueItems", true}}
-		return appendCounts(n, f.MinItems, f.MaxItems, 1), nil // DynamoDB has no empty set
+		return appendCounts(node{{"type", "array"}, {"items", fieldSchema(f.Items)}}, f)
+	case spec.StringSet:
+		return appendCounts(node{{"type", "array"}, {"items", node{{"type", "string"}}}, {"uniqueItems", true}}, f)
+	case spec.NumberSet:
+		return appendCounts(node{{"type", "array"}, {"items", node{{"type", "number"}}}, {"uniqueItems", true}}, f)
 	case spec.String:
-		n := node{{"type", "string"}}
-		n, err := appendEnum(n, f)
-		if err != nil {
-			return nil, err
-		}
+		n := appendEnum(node{{"type", "string"}}, f)
 		if f.Pattern != "" {
 			n = append(n, member{"pattern", f.Pattern})
 		}
-		minLength := f.MinLength
-		if key && (minLength == nil || *minLength < 1) {
-			one := 1 // DynamoDB refuses an empty string key
-			minLength = &one
-		}
-		if minLength != nil {
+		if minLength := f.MinLength(); minLength != nil {
 			n = append(n, member{"minLength", *minLength})
 		}
 		if f.MaxLength != nil {
 			n = append(n, member{"maxLength", *f.MaxLength})
 		}
-		return n, nil
-	case spec.Number, spec.Integer, spec.Boolean:
-		n := node{{"type", string(f.Type)}}
-		n, err := appendEnum(n, f)
-		if err != nil {
-			return nil, err
-		}
-		minimum, maximum := f.Minimum, f.Maximum
-		if f.Type == spec.Integer { // the handler decodes integers into int64
-			minimum, maximum = orDefault(minimum, minInt64), orDefault(maximum, maxInt64)
-		}
-		for _, bound := range []struct {
-			key string
-			d   *spec.Decimal
-		}{{"minimum", minimum}, {"maximum", maximum}} {
-			if bound.d == nil {
-				continue
-			}
-			num, err := jsonNumber(string(*bound.d))
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", f.Path, bound.key, err)
-			}
-			n = append(n, member{bound.key, num})
-		}
-		return n, nil
+		return n
 	}
-	return nil, fmt.Errorf("%s: unknown type %q", f.Path, f.Type)
-}
-
-var (
-	minInt64 = spec.Decimal(strconv.FormatInt(math.MinInt64, 10))
-	maxInt64 = spec.Decimal(strconv.FormatInt(math.MaxInt64, 10))
-)
-
-func orDefault(d *spec.Decimal, fallback spec.Decimal) *spec.Decimal {
-	if d != nil {
-		return d
+	n := appendEnum(node{{"type", string(f.Type)}}, f)
+	minimum, maximum := f.Bounds()
+	if minimum != nil {
+		n = append(n, member{"minimum", number(*minimum)})
 	}
-	return &fallback
-}
-
-// appendCounts adds minItems (at least least) and maxItems.
-func appendCounts(n node, minItems, maxItems *int, least int) node {
-	if minItems != nil && *minItems > least {
-		least = *minItems
-	}
-	if least > 0 {
-		n = append(n, member{"minItems", least})
-	}
-	if maxItems != nil {
-		n = append(n, member{"maxItems", *maxItems})
+	if maximum != nil {
+		n = append(n, member{"maximum", number(*maximum)})
 	}
 	return n
 }
 
-func appendEnum(n node, f *spec.Field) (node, error) {
+// appendCounts adds minItems (when it limits anything) and maxItems.
+func appendCounts(n node, f *item.Field) node {
+	if minItems := f.MinItems(); minItems != nil && *minItems > 0 {
+		n = append(n, member{"minItems", *minItems})
+	}
+	if f.MaxItems != nil {
+		n = append(n, member{"maxItems", *f.MaxItems})
+	}
+	return n
+}
+
+func appendEnum(n node, f *item.Field) node {
 	if len(f.Enum) == 0 {
-		return n, nil
+		return n
 	}
 	values := make([]any, len(f.Enum))
 	for i, v := range f.Enum {
-		switch v := v.(type) {
-		case string, bool:
-			values[i] = v
-		case json.Number:
-			num, err := jsonNumber(string(v))
-			if err != nil {
-				return nil, fmt.Errorf("%s: enum: %w", f.Path, err)
-			}
-			values[i] = num
-		default:
-			return nil, fmt.Errorf("%s: enum value of type %T", f.Path, v)
+		if d, ok := v.(json.Number); ok {
+			values[i] = number(d) // spec.Parse checked it is a JSON number
+			continue
 		}
+		values[i] = v // string or bool
 	}
-	return append(n, member{"enum", values}), nil
-}
-
-var numberText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`) })
-
-func jsonNumber(text string) (number, error) {
-	if !numberText().MatchString(text) {
-		return "", fmt.Errorf("%q is not a JSON number", text)
-	}
-	return number(text), nil
+	return append(n, member{"enum", values})
 }
 
 // inlineWidth is the longest line a small object or array is kept on.

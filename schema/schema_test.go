@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen/internal/testenv"
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -17,11 +18,11 @@ func load(t testing.TB, file string) *spec.Spec { return testenv.Read(t, spec.Re
 
 func TestModelGolden(t *testing.T) {
 	s := load(t, "../mapping/testdata/all.yaml")
-	got, err := schema.Model(s)
+	got, err := schema.Model(item.New(s))
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _ := schema.Model(s)
+	again, _ := schema.Model(item.New(s))
 	if !bytes.Equal(got, again) {
 		t.Error("two runs differ")
 	}
@@ -43,7 +44,7 @@ func TestModelGolden(t *testing.T) {
 // TestModelRules walks the model and checks the rules of the package doc.
 func TestModelRules(t *testing.T) {
 	s := load(t, "../mapping/testdata/all.yaml")
-	model, err := schema.Model(s)
+	model, err := schema.Model(item.New(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestModelKeepsNumberText(t *testing.T) {
 	low, high := spec.Decimal("0.10"), spec.Decimal("1e3")
 	s.Fields = append(s.Fields, &spec.Field{Name: "n", Type: spec.Number, Minimum: &low, Maximum: &high,
 		Enum: []any{json.Number("0.10"), json.Number("1e3")}})
-	model, err := schema.Model(s)
+	model, err := schema.Model(item.New(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestModelKeepsNumberText(t *testing.T) {
 func TestBodyStringKeyHasMinLength(t *testing.T) {
 	s := load(t, "../streamer.yaml")
 	s.Fields[0].From, s.Fields[0].Required = spec.FromBody, true // id
-	v, err := schema.NewValidator(s)
+	v, err := schema.NewValidator(item.New(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestBodyStringKeyHasMinLength(t *testing.T) {
 }
 
 func TestValidator(t *testing.T) {
-	v, err := schema.NewValidator(load(t, "../mapping/testdata/all.yaml"))
+	v, err := schema.NewValidator(item.New(load(t, "../mapping/testdata/all.yaml")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +185,7 @@ func TestValidatorBoundsExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := schema.NewValidator(s)
+	v, err := schema.NewValidator(item.New(s))
 	if err != nil {
 		t.Fatal(err)
 	}

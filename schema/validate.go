@@ -19,7 +19,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
-	"github.com/streamgen/streamgen/spec"
+	"github.com/streamgen/streamgen/item"
 )
 
 // Validator checks request bodies against a spec's model, as the deployed
@@ -48,9 +48,9 @@ type rule struct {
 	minimum, maximum     *big.Rat
 }
 
-// NewValidator compiles the model of s.
-func NewValidator(s *spec.Spec) (*Validator, error) {
-	model, err := Model(s)
+// NewValidator compiles the model of it.
+func NewValidator(it *item.Item) (*Validator, error) {
+	model, err := Model(it)
 	if err != nil {
 		return nil, err
 	}

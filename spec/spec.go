@@ -195,24 +195,3 @@ func (s *Spec) KeyFields() []*Field {
 	}
 	return keys
 }
-
-// AttributeType is the DynamoDB attribute type a value of this type is stored as.
-func (t Type) AttributeType() string {
-	switch t {
-	case String:
-		return "S"
-	case Number, Integer:
-		return "N"
-	case Boolean:
-		return "BOOL"
-	case List:
-		return "L"
-	case Object:
-		return "M"
-	case StringSet:
-		return "SS"
-	case NumberSet:
-		return "NS"
-	}
-	return ""
-}

@@ -4,6 +4,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/dynamodb"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
+
+	"github.com/streamgen/streamgen/item"
 )
 
 // table is the DynamoDB table: on-demand, encrypted, recoverable to any
@@ -23,7 +25,7 @@ func (b *builder) table() {
 			keyType = "RANGE"
 		}
 		t.KeySchema = append(t.KeySchema, dynamodb.Table_KeySchema{AttributeName: f.Name, KeyType: keyType})
-		t.AttributeDefinitions = append(t.AttributeDefinitions, dynamodb.Table_AttributeDefinition{AttributeName: f.Name, AttributeType: f.Type.AttributeType()})
+		t.AttributeDefinitions = append(t.AttributeDefinitions, dynamodb.Table_AttributeDefinition{AttributeName: f.Name, AttributeType: string(item.AttrOf(f.Type))})
 	}
 	if s.Table.TTL != "" {
 		t.TimeToLiveSpecification = &dynamodb.Table_TimeToLiveSpecification{AttributeName: cloudformation.String(s.Table.TTL), Enabled: true}

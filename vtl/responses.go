@@ -1,11 +1,10 @@
 package vtl
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/mapping"
-	"github.com/streamgen/streamgen/spec"
 )
 
 // IntegrationResponse is one integration response of the PutItem integration.
@@ -29,15 +28,11 @@ var MethodStatusCodes = []string{"200", "400", "409", "429", "500"}
 //     DynamoDB refuses) -> 400, anything else -> 500 (the write did not
 //     happen), each with a message of package mapping and no AWS internals;
 //   - DynamoDB 5xx -> 500: the write may or may not have happened.
-func Responses(s *spec.Spec) ([]IntegrationResponse, error) {
+func Responses(it *item.Item) ([]IntegrationResponse, error) {
 	type key struct{ Name, Value string }
 	var keys []key
-	for _, k := range mapping.ServerKeys(s) {
-		v, ok := serverValues[k.From]
-		if !ok {
-			return nil, fmt.Errorf("%s: unknown source %q", k.Path, k.From)
-		}
-		keys = append(keys, key{k.Name, v.JSON})
+	for _, k := range it.ServerKeys() {
+		keys = append(keys, key{k.Name, serverValues[k.From].JSON})
 	}
 	messages := struct{ Duplicate, Throttled, Rejected, Internal, Uncertain string }{
 		mapping.MessageDuplicate, mapping.MessageThrottled, mapping.MessageRejected, mapping.MessageInternal, mapping.MessageUncertain,

@@ -17,12 +17,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"text/template"
 
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/mapping"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/templates"
@@ -35,22 +35,22 @@ var tmpl = sync.OnceValue(func() *template.Template {
 		ParseFS(templates.FS, "request.vtl.tmpl", "responses.vtl.tmpl"))
 })
 
-// Request returns the request mapping template of s.
+// Request returns the request mapping template of it.
 //
 // tableName is written as the TableName JSON string (JSON-escaped, $ and # kept).
 // The stack passes "${Table}" (its table's logical ID) and wraps the whole text
 // in Fn::Sub: the template holds no other "${", so Sub changes nothing else.
 // Tests and `gen local` may pass a plain table name.
-func Request(s *spec.Spec, tableName string) (string, error) {
-	item, err := newObject(s.Fields, "$", 0)
+func Request(it *item.Item, tableName string) (string, error) {
+	item, err := newObject(it.Fields, "$", 0)
 	if err != nil {
 		return "", err
 	}
 	table, _ := json.Marshal(tableName)
 	view := requestView{Table: string(table[1 : len(table)-1]), Item: item}
-	if s.Table.OnDuplicate == spec.Reject {
+	if it.Spec.Table.OnDuplicate == spec.Reject {
 		view.Condition = `"ConditionExpression":` + jsonString(mapping.ConditionExpression) +
-			`,"ExpressionAttributeNames":{` + jsonString(mapping.KeyPlaceholder) + ":" + jsonString(s.Table.PartitionKey) + "}"
+			`,"ExpressionAttributeNames":{` + jsonString(mapping.KeyPlaceholder) + ":" + jsonString(it.Keys[0].Name) + "}"
 	}
 	var b strings.Builder
 	if err := tmpl().ExecuteTemplate(&b, "request", view); err != nil {
@@ -78,68 +78,69 @@ type object struct {
 	Attrs []attr // always-written attributes first, so they carry the commas
 }
 
-// attr is how one attribute is written. How is one of:
-// "required" (from the body), "server" (Literal, from $context),
-// "default" (from the body when Test holds, else the Literal default),
-// "optional" (from the body when Test holds, else absent).
+// attr is how one attribute is written: from the body (Value), from Literal
+// (the server-set expression or the default's DynamoDB JSON), or from the
+// body when Test holds and else from Literal (a default) or not at all.
 type attr struct {
-	How     string
-	Name    string
-	Lead    string // written before the attribute: "", "," or the separator variable
-	After   string // written after it: sets the separator variable to "," in separator mode
-	Test    string // presence test in the body, e.g. $o0.containsKey("name")
-	Value   *value // how the body's value is read
-	Literal string // DynamoDB JSON of the default, or the server-set expression
+	Name     string
+	Presence item.Presence
+	Lead     string // written before the attribute: "", "," or the separator variable
+	After    string // written after it: sets the separator variable to "," in separator mode
+	Test     string // presence test in the body, e.g. $o0.containsKey("name")
+	Value    *value // how the body's value is read; nil for a server-set field
+	Literal  string // DynamoDB JSON of the default, or the server-set expression
 }
+
+// Optional, Defaulted and ServerSet are the attribute's presence, for the template.
+func (a attr) Optional() bool  { return a.Presence == item.Optional }
+func (a attr) Defaulted() bool { return a.Presence == item.Defaulted }
+func (a attr) ServerSet() bool { return a.Presence == item.ServerSet }
 
 // value reads one body value at JSONPath Path as attribute type Type.
 type value struct {
-	Type   string  // S N BOOL SS NS L M
+	Type   item.Attr
 	Path   string  // JSONPath, inside a Velocity "string": $ followed by a name is a variable
 	Index  string  // L: the variable holding the element's index
 	Items  *value  // L: the elements
 	Object *object // M: the attributes
 }
 
-var fieldName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
+// Whole reports whether $input.json gives the value as it is stored: a
+// string, boolean or string set is the same JSON in the body and in DynamoDB.
+func (v *value) Whole() bool { return v.Type == item.S || v.Type == item.BOOL || v.Type == item.SS }
 
-func newObject(fields []*spec.Field, path string, depth int) (*object, error) {
+// Number, NumberSet, List and Object say how the template writes the other types.
+func (v *value) Number() bool    { return v.Type == item.N }
+func (v *value) NumberSet() bool { return v.Type == item.NS }
+func (v *value) List() bool      { return v.Type == item.L }
+func (v *value) IsObject() bool  { return v.Type == item.M }
+
+func newObject(fields []*item.Field, path string, depth int) (*object, error) {
 	o := &object{Var: fmt.Sprintf("$o%d", depth)}
 	var always, optional []attr
 	for _, f := range fields {
-		if !fieldName().MatchString(f.Name) {
-			return nil, fmt.Errorf("%s: field name %q cannot be written into a template", f.Path, f.Name)
-		}
-		a := attr{Name: f.Name, Test: fmt.Sprintf(`%s.containsKey("%s")`, o.Var, f.Name)}
-		var err error
-		switch {
-		case f.ServerSet():
-			a.How = "server"
-			a.Literal, err = serverExpression(f)
-		default:
-			a.Value, err = newValue(f, path+"."+f.Name, depth+1)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Path, err)
-		}
-		switch {
-		case a.How == "server":
-		case f.Default != nil:
-			a.How = "default"
+		a := attr{Name: f.Name, Presence: f.Presence, Test: fmt.Sprintf(`%s.containsKey("%s")`, o.Var, f.Name)}
+		switch f.Presence {
+		case item.ServerSet:
+			a.Literal = serverValues[f.From].Attr
+		case item.Defaulted:
 			attrValue, err := mapping.Attribute(f, f.Default, serverRef)
 			if err != nil {
 				return nil, fmt.Errorf("%s: default: %w", f.Path, err)
 			}
 			a.Literal = literal(attrValue)
-		case f.Required:
-			a.How = "required"
-		default:
-			a.How = "optional"
 		}
-		if a.How == "optional" {
-			optional = append(optional, a)
-		} else {
+		if f.Presence.FromBody() {
+			v, err := newValue(f, path+"."+f.Name, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			a.Value = v
+		}
+		if a.Presence.Always() {
 			always = append(always, a)
+		} else {
+			optional = append(optional, a)
 		}
 	}
 	o.Attrs = append(always, optional...)
@@ -157,30 +158,17 @@ func newObject(fields []*spec.Field, path string, depth int) (*object, error) {
 	return o, nil
 }
 
-func newValue(f *spec.Field, path string, depth int) (*value, error) {
-	v := &value{Type: f.Type.AttributeType(), Path: path}
-	switch f.Type {
-	case spec.List:
-		if f.Items == nil {
-			return nil, fmt.Errorf("list without items")
-		}
+func newValue(f *item.Field, path string, depth int) (*value, error) {
+	v := &value{Type: f.Attr, Path: path}
+	var err error
+	switch f.Attr {
+	case item.L:
 		v.Index = fmt.Sprintf("$i%d", depth)
-		items, err := newValue(f.Items, path+"["+v.Index+"]", depth+1)
-		if err != nil {
-			return nil, err
-		}
-		v.Items = items
-	case spec.Object:
-		o, err := newObject(f.Fields, path, depth)
-		if err != nil {
-			return nil, err
-		}
-		v.Object = o
-	case spec.String, spec.Number, spec.Integer, spec.Boolean, spec.StringSet, spec.NumberSet:
-	default:
-		return nil, fmt.Errorf("unknown type %q", f.Type)
+		v.Items, err = newValue(f.Items, path+"["+v.Index+"]", depth+1)
+	case item.M:
+		v.Object, err = newObject(f.Fields, path, depth)
 	}
-	return v, nil
+	return v, err
 }
 
 // contextValue is a piece of VTL written as it is into a literal.
@@ -199,17 +187,8 @@ var serverValues = map[spec.Source]struct{ Attr, JSON string }{
 const userAgent = `$util.escapeJavaScript("$!context.identity.userAgent").replaceAll("\\'","'")`
 
 // serverRef is the mapping.ServerValue of the template: the VTL expression.
-func serverRef(f *spec.Field) (any, error) {
-	s, err := serverExpression(f)
-	return contextValue(s), err
-}
-
-func serverExpression(f *spec.Field) (string, error) {
-	v, ok := serverValues[f.From]
-	if !ok {
-		return "", fmt.Errorf("unknown source %q", f.From)
-	}
-	return v.Attr, nil
+func serverRef(f *item.Field) (any, error) {
+	return contextValue(serverValues[f.From].Attr), nil
 }
 
 // literal writes a DynamoDB JSON value (from mapping.Attribute) as template

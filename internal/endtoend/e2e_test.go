@@ -23,6 +23,7 @@ import (
 	"github.com/streamgen/streamgen/internal/oracle"
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/velocity"
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/mapping"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/stack"
@@ -94,7 +95,7 @@ func TestEndToEnd(t *testing.T) {
 			}
 		}
 		// The item code as generated, but for the decode module's runtime.
-		item, err := gocode.Item(s, "main", testenv.RuntimeImport, true)
+		item, err := gocode.Item(item.New(s), "main", testenv.RuntimeImport, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,7 +152,7 @@ func postCorpus(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, c
 		t.Fatal(err)
 	}
 	model := newOracleCase(t, s.Name, s)
-	responses, err := vtl.Responses(s)
+	responses, err := vtl.Responses(item.New(s))
 	if err != nil {
 		t.Fatal(err)
 	}

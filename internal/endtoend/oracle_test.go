@@ -19,6 +19,7 @@ import (
 	"github.com/streamgen/streamgen/internal/oracle"
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/velocity"
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/mapping"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/stack"
@@ -247,7 +248,7 @@ func checkRender(r *velocity.Renderer, c oracleCase, body oracle.Body, req oracl
 		return fmt.Errorf("rendered request is not valid JSON: %v\n  rendered: %.600s", err, res.Output)
 	}
 	rc := mapping.RequestContext{RequestID: req.RequestID, RequestTimeEpoch: req.EpochMillis, SourceIP: req.SourceIP, UserAgent: req.UserAgent}
-	want, err := mapping.PutItem(c.spec, body.JSON, rc, oracleTable)
+	want, err := mapping.PutItem(item.New(c.spec), body.JSON, rc, oracleTable)
 	if err != nil {
 		return fmt.Errorf("mapping.PutItem: %v", err)
 	}
@@ -336,7 +337,7 @@ func TestOracleResponses(t *testing.T) {
 	renderer := velocity.Start(t)
 	for _, c := range oracleCases(t) {
 		t.Run(c.name, func(t *testing.T) {
-			responses, err := vtl.Responses(c.spec)
+			responses, err := vtl.Responses(item.New(c.spec))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -348,7 +349,7 @@ func TestOracleResponses(t *testing.T) {
 			ctx := velocity.Context(req.RequestID, req.EpochMillis, req.SourceIP, req.UserAgent)
 
 			res := render(t, renderer, byStatus["200"].Template, `{}`, ctx)
-			want, err := mapping.Answer(c.spec, mapping.RequestContext{RequestID: req.RequestID, RequestTimeEpoch: req.EpochMillis, SourceIP: req.SourceIP, UserAgent: req.UserAgent})
+			want, err := mapping.Answer(item.New(c.spec), mapping.RequestContext{RequestID: req.RequestID, RequestTimeEpoch: req.EpochMillis, SourceIP: req.SourceIP, UserAgent: req.UserAgent})
 			if err != nil {
 				t.Fatal(err)
 			}

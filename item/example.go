@@ -1,4 +1,4 @@
-package streamgen
+package item
 
 import (
 	"encoding/json"
@@ -10,15 +10,17 @@ import (
 	"github.com/streamgen/streamgen/spec"
 )
 
-// exampleBody is a small request body for the README: the required body
-// fields of fields, each with a value its constraints accept (a string with
-// both a pattern and lengths may still miss one of them).
-func exampleBody(fields []*spec.Field) []byte {
+// ExampleBody is a small request body the model accepts, for the README:
+// the required body fields, each with a value its constraints accept (a
+// string with both a pattern and lengths may still miss one of them).
+func (it *Item) ExampleBody() []byte { return exampleBody(it.Fields) }
+
+func exampleBody(fields []*Field) []byte {
 	var b strings.Builder
 	b.WriteByte('{')
 	n := 0
 	for _, f := range fields {
-		if f.ServerSet() || !f.Required {
+		if f.Presence != Required {
 			continue
 		}
 		if n > 0 {
@@ -34,7 +36,7 @@ func exampleBody(fields []*spec.Field) []byte {
 	return []byte(b.String())
 }
 
-func exampleValue(f *spec.Field) string {
+func exampleValue(f *Field) string {
 	if len(f.Enum) > 0 {
 		v, err := json.Marshal(f.Enum[0])
 		if err == nil {
@@ -44,8 +46,8 @@ func exampleValue(f *spec.Field) string {
 	switch f.Type {
 	case spec.String:
 		s := "example"
-		if f.MinLength != nil {
-			for len(s) < *f.MinLength {
+		if minLength := f.MinLength(); minLength != nil {
+			for len(s) < *minLength {
 				s += "-example"
 			}
 		}
@@ -84,13 +86,10 @@ func exampleValue(f *spec.Field) string {
 }
 
 // exampleList has as many items as the field needs: at least one for sets.
-func exampleList(f *spec.Field, item func(i int) string) string {
+func exampleList(f *Field, item func(i int) string) string {
 	n := 0
-	if f.Type != spec.List {
-		n = 1
-	}
-	if f.MinItems != nil && *f.MinItems > n {
-		n = *f.MinItems
+	if minItems := f.MinItems(); minItems != nil {
+		n = *minItems
 	}
 	items := make([]string, n)
 	for i := range items {

@@ -1,4 +1,4 @@
-package streamgen
+package item_test
 
 import (
 	"os"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen/internal/testenv"
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -14,14 +15,14 @@ import (
 // command is one the deployed validator accepts.
 func TestExampleBodyPassesTheModel(t *testing.T) {
 	var specs []string
-	for _, c := range testenv.Cases(t, "testdata") {
+	for _, c := range testenv.Cases(t, "../testdata") {
 		if !c.Rejected {
 			specs = append(specs, c.Spec)
 		}
 	}
-	examples, _ := filepath.Glob("examples/*.yaml")
+	examples, _ := filepath.Glob("../examples/*.yaml")
 	checked := 0
-	for _, path := range append(append(specs, examples...), "streamer.yaml") {
+	for _, path := range append(append(specs, examples...), "../streamer.yaml") {
 		src, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -30,11 +31,12 @@ func TestExampleBodyPassesTheModel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := schema.NewValidator(s)
+		it := item.New(s)
+		v, err := schema.NewValidator(it)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		body := exampleBody(s.Fields)
+		body := it.ExampleBody()
 		if err := v.Validate(body); err != nil {
 			t.Errorf("%s: the README's body %s: %v", path, body, err)
 		}

@@ -139,7 +139,7 @@ func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
 		SpecFile: path.Base(strings.ReplaceAll(s.File, `\`, "/")),
 		Path:     s.API.Path,
 		Stage:    s.API.Stage,
-		View:     s.Stream.View,
+		View:     string(s.Stream.View),
 		Auth:     string(s.API.Auth),
 		Events:   strings.Join(events, ", "),
 		Example:  strings.ReplaceAll(string(it.ExampleBody()), "'", `'\''`),

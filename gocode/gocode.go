@@ -87,9 +87,9 @@ type mainFile struct {
 func newMainFile(s *spec.Spec) mainFile {
 	m := mainFile{Name: s.Name, LogMessage: `"item saved"`, LogKey: `"item"`, LogValue: "rec.NewImage"}
 	switch s.Stream.View {
-	case "OLD_IMAGE":
+	case spec.OldImage:
 		m.LogMessage, m.LogValue = `"item changed"`, "rec.OldImage"
-	case "KEYS_ONLY":
+	case spec.KeysOnly:
 		m.LogMessage, m.LogKey, m.LogValue = `"item changed"`, `"keys"`, "rec.Keys"
 	}
 	return m

@@ -29,7 +29,7 @@ func fields(fs ...*spec.Field) func(*spec.Field) {
 	return func(f *spec.Field) { f.Fields = fs }
 }
 
-func stream(view string) spec.Stream {
+func stream(view spec.View) spec.Stream {
 	return spec.Stream{View: view, Events: []string{"INSERT", "MODIFY", "REMOVE"}, BatchSize: 100,
 		Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30}
 }

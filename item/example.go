@@ -46,8 +46,8 @@ func exampleValue(f *Field) string {
 	switch f.Type {
 	case spec.String:
 		s := "example"
-		if minLength := f.MinLength(); minLength != nil {
-			for len(s) < *minLength {
+		if f.MinLength != nil {
+			for len(s) < *f.MinLength {
 				s += "-example"
 			}
 		}

@@ -81,13 +81,14 @@ type Field struct {
 	Enum     []any
 	Pattern  string
 
-	// The constraints as the spec gives them (see Bounds, MinLength and
-	// MinItems for the ones a body must keep).
-	Minimum, Maximum *spec.Decimal
-	MaxLength        *int
-	MaxItems         *int
+	// The constraints as spec.Parse left them: with the contract's defaults
+	// (a body-given string key's minLength 1, a looped array's maxItems
+	// 1000). Bounds and MinItems add what DynamoDB and the handler need.
+	Minimum, Maximum     *spec.Decimal
+	MinLength, MaxLength *int
+	MaxItems             *int
 
-	minLength, minItems *int
+	minItems *int
 
 	Items  *Field   // Type == spec.List
 	Fields []*Field // Type == spec.Object, in the order of the spec
@@ -128,8 +129,8 @@ func newField(f *spec.Field, key Key) *Field {
 		Name: f.Name, GoName: f.GoName, Path: f.Path, Type: f.Type, Attr: AttrOf(f.Type),
 		Presence: presenceOf(f), From: f.From, Key: key,
 		Default: f.Default, Enum: f.Enum, Pattern: f.Pattern,
-		Minimum: f.Minimum, Maximum: f.Maximum, MaxLength: f.MaxLength, MaxItems: f.MaxItems,
-		minLength: f.MinLength, minItems: f.MinItems,
+		Minimum: f.Minimum, Maximum: f.Maximum, MinLength: f.MinLength, MaxLength: f.MaxLength,
+		MaxItems: f.MaxItems, minItems: f.MinItems,
 		Spec: f,
 	}
 	if f.Items != nil {
@@ -174,16 +175,6 @@ func AttrOf(t spec.Type) Attr {
 		return NS
 	}
 	return ""
-}
-
-// MinLength is the fewest characters a body's string may have: a key string
-// the body gives has at least one, as DynamoDB refuses an empty key.
-func (f *Field) MinLength() *int {
-	if f.Key != NotKey && f.Type == spec.String && f.Presence.FromBody() && (f.minLength == nil || *f.minLength < 1) {
-		one := 1
-		return &one
-	}
-	return f.minLength
 }
 
 // MinItems is the fewest elements a body's array may have, or nil for no

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/streamgen/streamgen/item"
+	"github.com/streamgen/streamgen/spec"
 )
 
 // DynamoDB's size limits, in UTF-8 bytes as it counts them ("Service,
@@ -156,37 +157,13 @@ func checkAttribute(v any) error {
 	return nil
 }
 
-// checkNumber applies DynamoDB's number limits: at most 38 significant
-// digits, magnitude 1e-130 to below 1e126 (or zero).
+// checkNumber applies DynamoDB's number limits (spec.NumberLimits).
 func checkNumber(text string) error {
-	r, ok := new(big.Rat).SetString(text)
-	if !ok {
+	if !spec.IsJSONNumber(text) {
 		return fmt.Errorf("%q is not a number", text)
 	}
-	if r.Sign() == 0 {
-		return nil
-	}
-	mantissa, exp := text, 0
-	if i := strings.IndexAny(text, "eE"); i >= 0 {
-		mantissa = text[:i]
-		fmt.Sscan(text[i+1:], &exp)
-	}
-	mantissa = strings.TrimLeft(mantissa, "-+")
-	intPart, frac, _ := strings.Cut(mantissa, ".")
-	digits := strings.TrimLeft(intPart+frac, "0")
-	// the power of ten of the first significant digit
-	magnitude := len(strings.TrimLeft(intPart, "0")) - 1 + exp
-	if strings.TrimLeft(intPart, "0") == "" {
-		magnitude = -(len(frac) - len(strings.TrimLeft(frac, "0")) + 1) + exp
-	}
-	digits = strings.TrimRight(digits, "0")
-	switch {
-	case len(digits) > 38:
-		return fmt.Errorf("%s has more than 38 significant digits", text)
-	case magnitude > 125:
-		return fmt.Errorf("%s is beyond 9.99e125", text)
-	case magnitude < -130:
-		return fmt.Errorf("%s is below 1e-130", text)
+	if why := spec.NumberLimits(text); why != "" {
+		return fmt.Errorf("%s %s", text, why)
 	}
 	return nil
 }

@@ -137,9 +137,8 @@ func exampleBody(it *item.Item) (string, bool) {
 		if f.Presence != item.Required {
 			continue
 		}
-		minLength := f.MinLength()
 		plain := f.Type == spec.String && len(f.Enum) == 0 && f.Pattern == "" &&
-			(minLength == nil || *minLength <= 5) && (f.MaxLength == nil || *f.MaxLength >= 5)
+			(f.MinLength == nil || *f.MinLength <= 5) && (f.MaxLength == nil || *f.MaxLength >= 5)
 		if !plain {
 			return "", false
 		}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/streamgen/streamgen/spec"
 )
 
 // Item is a DynamoDB item in the JSON form DynamoDB and the stream use:
@@ -50,13 +52,13 @@ type Store struct {
 	db      *bolt.DB
 	items   *committer // the writes of Put, in group commits
 	keys    []string   // partition key name, then sort key name if any
-	view    string
+	view    spec.View
 	written chan struct{} // signalled (never blocks) after each committed write
 }
 
 // OpenStore opens (or creates) the store file. keys are the table's key
 // attribute names; view is the stream view type records are written with.
-func OpenStore(path string, keys []string, view string) (*Store, error) {
+func OpenStore(path string, keys []string, view spec.View) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
@@ -228,7 +230,7 @@ func (s *Store) record(seq uint64, keys, item, old Item, now time.Time) *Record 
 		EventID:   eventID(seq, now),
 		EventName: "INSERT",
 		Created:   now.UnixMilli(),
-		View:      s.view,
+		View:      string(s.view),
 		Keys:      keys,
 	}
 	switch {
@@ -237,10 +239,10 @@ func (s *Store) record(seq uint64, keys, item, old Item, now time.Time) *Record 
 	case old != nil:
 		rec.EventName = "MODIFY"
 	}
-	if s.view == "NEW_IMAGE" || s.view == "NEW_AND_OLD_IMAGES" {
+	if s.view.HasNewImage() {
 		rec.NewImage = item
 	}
-	if s.view == "OLD_IMAGE" || s.view == "NEW_AND_OLD_IMAGES" {
+	if s.view.HasOldImage() {
 		rec.OldImage = old
 	}
 	rec.SizeBytes = itemSize(rec.Keys) + itemSize(rec.NewImage) + itemSize(rec.OldImage)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/streamgen/streamgen/spec"
 )
 
 func testItem(id, msg string) Item {
@@ -17,7 +19,7 @@ func testItem(id, msg string) Item {
 	}
 }
 
-func openTestStore(t *testing.T, path, view string) *Store {
+func openTestStore(t *testing.T, path string, view spec.View) *Store {
 	t.Helper()
 	s, err := OpenStore(path, []string{"id"}, view)
 	if err != nil {

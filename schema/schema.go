@@ -5,7 +5,7 @@
 // The model is a view of package item, as the request template (package
 // vtl) is: server-set fields are not in it, every object level has
 // additionalProperties: false, sets are arrays of unique items, and the
-// constraints are the item's (item.Field's MinLength, MinItems, Bounds).
+// constraints are the item's (item.Field's MinLength, MinItems(), Bounds()).
 package schema
 
 import (
@@ -76,8 +76,8 @@ func fieldSchema(f *item.Field) node {
 		if f.Pattern != "" {
 			n = append(n, member{"pattern", f.Pattern})
 		}
-		if minLength := f.MinLength(); minLength != nil {
-			n = append(n, member{"minLength", *minLength})
+		if f.MinLength != nil {
+			n = append(n, member{"minLength", *f.MinLength})
 		}
 		if f.MaxLength != nil {
 			n = append(n, member{"maxLength", *f.MaxLength})

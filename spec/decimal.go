@@ -13,10 +13,14 @@ var (
 	jsonInteger = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`) })
 )
 
-// checkDecimal reports why text is not a number DynamoDB can store exactly
+// IsJSONNumber reports whether text is a number in JSON's grammar (RFC 8259).
+func IsJSONNumber(text string) bool { return jsonNumber().MatchString(text) }
+
+// NumberLimits reports why text is not a number DynamoDB can store exactly
 // (at most 38 significant digits, magnitude 1e-130 to under 1e126), or "".
-// text must already be a JSON number.
-func checkDecimal(text string) string {
+// text must already be a JSON number. Spec values, gen local's store and
+// the 400 answer's message (package mapping) all follow these limits.
+func NumberLimits(text string) string {
 	mantissa, exp := strings.TrimPrefix(text, "-"), 0
 	if i := strings.IndexAny(mantissa, "eE"); i >= 0 {
 		e, err := strconv.Atoi(mantissa[i+1:])
@@ -43,7 +47,7 @@ func checkDecimal(text string) string {
 	return ""
 }
 
-// rat is the exact value of a decimal that passed checkDecimal.
+// rat is the exact value of a decimal that passed NumberLimits.
 func rat(d Decimal) *big.Rat {
 	r, ok := new(big.Rat).SetString(string(d))
 	if !ok {

@@ -204,16 +204,16 @@ func (p *parser) intIn(n *yaml.Node, path string, lo, hi int) (int, bool) {
 // plain number beyond float64's range (1e400) a string: it is still a number.
 func (p *parser) number(n *yaml.Node, path string) (Decimal, bool) {
 	tag := n.ShortTag()
-	plainNumber := tag == "!!str" && n.Style == 0 && jsonNumber().MatchString(n.Value)
+	plainNumber := tag == "!!str" && n.Style == 0 && IsJSONNumber(n.Value)
 	if n.Kind != yaml.ScalarNode || (tag != "!!int" && tag != "!!float" && !plainNumber) {
 		p.errorf(n, path, "must be a number, not %s", describe(n))
 		return "", false
 	}
-	if !jsonNumber().MatchString(n.Value) {
+	if !IsJSONNumber(n.Value) {
 		p.errorf(n, path, "must be a number written as in JSON, like 10, -1.5 or 1e3, not %s", n.Value)
 		return "", false
 	}
-	if msg := checkDecimal(n.Value); msg != "" {
+	if msg := NumberLimits(n.Value); msg != "" {
 		p.errorf(n, path, "%s %s", n.Value, msg)
 		return "", false
 	}

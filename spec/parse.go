@@ -41,8 +41,7 @@ var (
 
 	auths        = []string{string(AuthNone), string(AuthIAM), string(AuthAPIKey)}
 	onDuplicates = []string{string(Reject), string(Overwrite)}
-	views        = []string{"NEW_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY", "OLD_IMAGE"}
-	eventNames   = []string{"INSERT", "MODIFY", "REMOVE"}
+	views        = []string{string(NewImage), string(NewAndOldImages), string(KeysOnly), string(OldImage)}
 )
 
 // ReadFile reads and parses the spec at path. A file that cannot be read gives
@@ -523,7 +522,7 @@ func (p *parser) ttlField(n *yaml.Node, name string, t Table, s *Spec) {
 
 func (p *parser) stream(e entry) Stream {
 	s := Stream{
-		View: "NEW_IMAGE", Events: append([]string(nil), eventNames...),
+		View: NewImage, Events: append([]string(nil), EventNames...),
 		BatchSize: 100, BatchWindow: 0, Retries: 3, MaxRecordAge: -1,
 		Parallelization: 1, Memory: 256, Timeout: 30,
 		OnFailure: FailToS3, FailureRetention: 14, LogLevel: "INFO",
@@ -536,7 +535,7 @@ func (p *parser) stream(e entry) Stream {
 	p.operations(m, &s)
 	if e, ok := m["view"]; ok {
 		if v, ok := p.oneOf(e.value, path+".view", "stream view", views, nil); ok {
-			s.View = v
+			s.View = View(v)
 		}
 	}
 	if e, ok := m["events"]; ok {
@@ -598,7 +597,7 @@ func (p *parser) events(n *yaml.Node) ([]string, bool) {
 	ok := true
 	for i, c := range n.Content {
 		at := index(path, i)
-		v, good := p.oneOf(c, at, "stream event", eventNames, nil)
+		v, good := p.oneOf(c, at, "stream event", EventNames, nil)
 		switch {
 		case !good:
 			ok = false
@@ -609,7 +608,7 @@ func (p *parser) events(n *yaml.Node) ([]string, bool) {
 		given[v] = true
 	}
 	var out []string
-	for _, name := range eventNames {
+	for _, name := range EventNames {
 		if given[name] {
 			out = append(out, name)
 		}

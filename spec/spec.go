@@ -71,8 +71,8 @@ const (
 
 // Stream is the spec's stream block, defaults applied.
 type Stream struct {
-	View            string   // NEW_IMAGE | NEW_AND_OLD_IMAGES | KEYS_ONLY | OLD_IMAGE
-	Events          []string // subset of INSERT, MODIFY, REMOVE, in that order
+	View            View
+	Events          []string // a subset of EventNames, in that order
 	BatchSize       int
 	BatchWindow     int
 	Retries         int
@@ -87,6 +87,25 @@ type Stream struct {
 	Environment      []EnvVar  // the handler's own variables, in file order
 	Permissions      []Permission
 }
+
+// View is what a stream record carries of the item: DynamoDB's
+// StreamViewType.
+type View string
+
+const (
+	NewImage        View = "NEW_IMAGE"
+	NewAndOldImages View = "NEW_AND_OLD_IMAGES"
+	KeysOnly        View = "KEYS_ONLY"
+	OldImage        View = "OLD_IMAGE"
+)
+
+// HasNewImage and HasOldImage report whether records carry the item after
+// and before the write.
+func (v View) HasNewImage() bool { return v == NewImage || v == NewAndOldImages }
+func (v View) HasOldImage() bool { return v == OldImage || v == NewAndOldImages }
+
+// EventNames are the stream's event names, in the order Events keeps.
+var EventNames = []string{"INSERT", "MODIFY", "REMOVE"}
 
 // OnFailure is the failure destination of the stream's event source mapping.
 type OnFailure string

@@ -12,10 +12,6 @@ import (
 	"github.com/streamgen/streamgen/spec"
 )
 
-// allEvents are the stream's event names; a filter that lets all of them
-// through is left out.
-var allEvents = []string{"INSERT", "MODIFY", "REMOVE"}
-
 // handler is the stream side: the Lambda function built by `gen build`, its
 // log group and role, the failure destination for batches that keep
 // failing, and the event source mapping from the table's stream.
@@ -118,7 +114,7 @@ func (b *builder) handler() error {
 			OnFailure: &lambda.EventSourceMapping_OnFailure{Destination: cloudformation.String(destination)},
 		},
 	}
-	if len(s.Stream.Events) < len(allEvents) {
+	if len(s.Stream.Events) < len(spec.EventNames) { // a filter that lets all through is left out
 		pattern, err := json.Marshal(map[string][]string{"eventName": s.Stream.Events})
 		if err != nil {
 			return fmt.Errorf("stack: the stream filter: %w", err)

@@ -16,7 +16,7 @@ func (b *builder) table() {
 		BillingMode:                      cloudformation.String("PAY_PER_REQUEST"),
 		SSESpecification:                 &dynamodb.Table_SSESpecification{SSEEnabled: true},
 		PointInTimeRecoverySpecification: &dynamodb.Table_PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: cloudformation.Bool(true)},
-		StreamSpecification:              &dynamodb.Table_StreamSpecification{StreamViewType: s.Stream.View},
+		StreamSpecification:              &dynamodb.Table_StreamSpecification{StreamViewType: string(s.Stream.View)},
 		Tags:                             b.tags(),
 	}
 	for i, f := range s.KeyFields() {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"text/template"
 
+	"github.com/streamgen/streamgen/genfile"
 	"github.com/streamgen/streamgen/gocode"
 	"github.com/streamgen/streamgen/internal/version"
 	"github.com/streamgen/streamgen/item"
@@ -23,7 +24,7 @@ import (
 // Generate derives every file of a stack from s: template.yaml, request.vtl,
 // model.json, README.md and the handler's code, sorted by path. The same spec
 // always gives the same bytes.
-func Generate(s *spec.Spec) ([]File, error) {
+func Generate(s *spec.Spec) ([]genfile.File, error) {
 	it := item.New(s)
 	m, err := mappingOf(it)
 	if err != nil {
@@ -44,7 +45,7 @@ func Generate(s *spec.Spec) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := []File{
+	files := []genfile.File{
 		{Path: "template.yaml", Data: tmpl},
 		{Path: "request.vtl", Data: []byte(m.RequestTemplate)},
 		{Path: "model.json", Data: []byte(m.Model)},
@@ -101,7 +102,7 @@ func checkLimits(s *spec.Spec, requestBytes, modelBytes, templateBytes int) erro
 
 // DeployNote is what to tell the user about deploying files, or "": a
 // template over 51,200 bytes deploys only from an S3 bucket.
-func DeployNote(files []File) string {
+func DeployNote(files []genfile.File) string {
 	for _, f := range files {
 		if f.Path == "template.yaml" && len(f.Data) > MaxInlineTemplate {
 			return fmt.Sprintf("template.yaml is %d bytes, more than the %d CloudFormation takes inline: deploy it with aws cloudformation deploy --s3-bucket BUCKET (README.md there shows how)", len(f.Data), MaxInlineTemplate)
@@ -190,18 +191,14 @@ func mappingOf(it *item.Item) (stack.Mapping, error) {
 
 // handlerFiles is the stream handler's module: its Go code (package gocode),
 // go.mod, go.sum and the runtime's copy.
-func handlerFiles(it *item.Item) ([]File, error) {
+func handlerFiles(it *item.Item) ([]genfile.File, error) {
 	files, err := gocode.Generate(it)
 	if err != nil {
 		return nil, fmt.Errorf("handler: %w", err)
-	}
-	out := make([]File, len(files))
-	for i, f := range files {
-		out[i] = File{Path: f.Path, Data: f.Data, UserOwned: f.UserOwned}
 	}
 	mod, err := handlerModuleFiles(it.Spec)
 	if err != nil {
 		return nil, err
 	}
-	return append(out, mod...), nil
+	return append(files, mod...), nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/genfile"
 	"github.com/streamgen/streamgen/gocode"
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/output"
@@ -92,7 +93,7 @@ func TestWideSpec(t *testing.T) {
 // checkDeployRecipe: a template CloudFormation takes inline deploys as it
 // is; a larger one only from S3, which the README's recipe and gen's note
 // then say (--s3-bucket).
-func checkDeployRecipe(t *testing.T, files []streamgen.File) {
+func checkDeployRecipe(t *testing.T, files []genfile.File) {
 	t.Helper()
 	tmpl, readme := fileNamed(t, files, "template.yaml"), fileNamed(t, files, "README.md")
 	inS3 := len(tmpl.Data) > maxTemplateBytes
@@ -124,7 +125,7 @@ func TestOutIsCurrent(t *testing.T) {
 }
 
 // seedFiles generates from streamer.yaml, the seed, as `gen` does.
-func seedFiles(t *testing.T) (*spec.Spec, []streamgen.File) {
+func seedFiles(t *testing.T) (*spec.Spec, []genfile.File) {
 	t.Helper()
 	src, err := os.ReadFile("streamer.yaml")
 	if err != nil {
@@ -219,7 +220,7 @@ func expectOnly(t *testing.T, dir string, names []string) {
 	}
 }
 
-func fileNamed(t *testing.T, files []streamgen.File, name string) streamgen.File {
+func fileNamed(t *testing.T, files []genfile.File, name string) genfile.File {
 	t.Helper()
 	for _, f := range files {
 		if f.Path == name {
@@ -227,7 +228,7 @@ func fileNamed(t *testing.T, files []streamgen.File, name string) streamgen.File
 		}
 	}
 	t.Fatalf("no %s generated", name)
-	return streamgen.File{}
+	return genfile.File{}
 }
 
 // firstDifference shows the first line that differs.

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 
+	"github.com/streamgen/streamgen/genfile"
 	"github.com/streamgen/streamgen/gocode"
 	"github.com/streamgen/streamgen/internal/version"
 	"github.com/streamgen/streamgen/spec"
@@ -122,7 +123,7 @@ func sumLines(gosum []byte, p, v string) ([]byte, error) {
 // handlerModuleFiles are the handler's go.mod and go.sum (the user's once
 // written) and the runtime's copy (regenerated), each file headed as
 // generated code.
-func handlerModuleFiles(s *spec.Spec) ([]File, error) {
+func handlerModuleFiles(s *spec.Spec) ([]genfile.File, error) {
 	m, err := pinned()
 	if err != nil {
 		return nil, fmt.Errorf("handler module: %w", err)
@@ -136,7 +137,7 @@ func handlerModuleFiles(s *spec.Spec) ([]File, error) {
 	for _, r := range m.require {
 		fmt.Fprintf(&gomod, "require %s %s\n", r.Path, r.Version)
 	}
-	files := []File{
+	files := []genfile.File{
 		{Path: "handler/go.mod", Data: gomod.Bytes(), UserOwned: true},
 		{Path: "handler/go.sum", Data: m.sum, UserOwned: true},
 	}
@@ -154,7 +155,7 @@ func handlerModuleFiles(s *spec.Spec) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{Path: path.Join("handler", gocode.RuntimeDir, name), Data: append([]byte(header), data...)})
+		files = append(files, genfile.File{Path: path.Join("handler", gocode.RuntimeDir, name), Data: append([]byte(header), data...)})
 	}
 	return files, nil
 }

@@ -4,9 +4,6 @@
 // The generated code runs on the runtime library in package handler, of
 // which gen writes a copy into the handler's own module (RuntimeDir), so the
 // handler builds wherever its folder is.
-//
-// gocode returns its own File type rather than streamgen.File because the
-// root package streamgen imports gocode; streamgen.Generate converts them.
 package gocode
 
 import (
@@ -16,17 +13,11 @@ import (
 	"sync"
 	"text/template"
 
+	"github.com/streamgen/streamgen/genfile"
 	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/templates"
 )
-
-// File is one generated file, as streamgen.File.
-type File struct {
-	Path      string // slash-separated, relative to the output folder
-	Data      []byte
-	UserOwned bool // written only when absent
-}
 
 // tmpl is parsed when first used: only the commands that generate pay for it.
 var tmpl = sync.OnceValue(func() *template.Template {
@@ -49,7 +40,7 @@ func ModulePath(s *spec.Spec) string { return s.Name + "-handler" }
 func RuntimeImport(s *spec.Spec) string { return ModulePath(s) + "/" + RuntimeDir }
 
 // Generate returns handler/item_gen.go and handler/main.go for it.
-func Generate(it *item.Item) ([]File, error) {
+func Generate(it *item.Item) ([]genfile.File, error) {
 	itemGen, err := Item(it, "main", RuntimeImport(it.Spec), true)
 	if err != nil {
 		return nil, err
@@ -58,7 +49,7 @@ func Generate(it *item.Item) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []File{
+	return []genfile.File{
 		{Path: "handler/" + ItemFile, Data: itemGen},
 		{Path: "handler/main.go", Data: main, UserOwned: true},
 	}, nil

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/genfile"
 	"github.com/streamgen/streamgen/stackdiff"
 )
 
@@ -25,7 +25,7 @@ func (s Stale) String() string { return s.Path + ": " + s.Reason }
 // generated that would be deleted, and user-owned files not written yet.
 // The content of the user's files does not matter, but opts.Verify runs as
 // in Write (AllowReplace has no effect here). Nothing is written.
-func Check(dir string, files []streamgen.File, opts Options) ([]Stale, error) {
+func Check(dir string, files []genfile.File, opts Options) ([]Stale, error) {
 	given := dir
 	dir, err := resolve(dir)
 	if err != nil {
@@ -52,7 +52,7 @@ func Check(dir string, files []streamgen.File, opts Options) ([]Stale, error) {
 	return stale, nil
 }
 
-func compareFile(full string, f streamgen.File) string {
+func compareFile(full string, f genfile.File) string {
 	info, err := os.Lstat(full)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -70,7 +70,7 @@ func compareFile(full string, f streamgen.File) string {
 // Changes is what deploying the new template would do to the stack deployed
 // from dir's template: every resource added when dir has no template yet.
 // A folder gen did not make is refused, as Write refuses it.
-func Changes(dir string, files []streamgen.File) ([]stackdiff.Change, error) {
+func Changes(dir string, files []genfile.File) ([]stackdiff.Change, error) {
 	tmpl := templateOf(files)
 	if tmpl == nil {
 		return nil, fmt.Errorf("generator bug: no %s generated", TemplateName)

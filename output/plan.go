@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/genfile"
 	"github.com/streamgen/streamgen/internal/version"
 )
 
@@ -27,7 +27,7 @@ var manifestHeader = "# " + version.GeneratedHeader() + "\n" +
 type plan struct {
 	dir    string
 	exists bool
-	write  []streamgen.File       // generated files, the manifest, user-owned files not there yet; by path
+	write  []genfile.File         // generated files, the manifest, user-owned files not there yet; by path
 	carry  []string               // the user's files, symlinks and empty folders found in dir, walk order
 	drop   []string               // files an earlier run generated that gen no longer generates
 	perms  map[string]fs.FileMode // mode of every folder found in dir, "." included
@@ -82,10 +82,10 @@ func Made(dir string) (bool, error) {
 }
 
 // makePlan plans the output dir (given is dir as the user named it).
-func makePlan(given, dir string, files []streamgen.File) (*plan, error) {
+func makePlan(given, dir string, files []genfile.File) (*plan, error) {
 	p := &plan{dir: dir, perms: map[string]fs.FileMode{}}
-	generated := map[string]streamgen.File{}
-	userOwned := map[string]streamgen.File{}
+	generated := map[string]genfile.File{}
+	userOwned := map[string]genfile.File{}
 	for _, f := range files {
 		if err := checkPath(f.Path); err != nil {
 			return nil, err
@@ -200,7 +200,7 @@ func makePlan(given, dir string, files []streamgen.File) (*plan, error) {
 		}
 	}
 	sort.Strings(paths)
-	p.write = append(p.write, streamgen.File{Path: ManifestName, Data: manifest(paths)})
+	p.write = append(p.write, genfile.File{Path: ManifestName, Data: manifest(paths)})
 	sort.Slice(p.write, func(i, j int) bool { return p.write[i].Path < p.write[j].Path })
 	return p, nil
 }

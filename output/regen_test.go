@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/genfile"
 	"github.com/streamgen/streamgen/output"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -24,7 +25,7 @@ fields:
   message: {type: string, required: true}
 `
 
-func generate(t *testing.T, src string) []streamgen.File {
+func generate(t *testing.T, src string) []genfile.File {
 	t.Helper()
 	s, err := spec.Parse("streamer.yaml", []byte(src))
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/genfile"
 	"github.com/streamgen/streamgen/internal/lockdir"
 	"github.com/streamgen/streamgen/stackdiff"
 )
@@ -80,7 +80,7 @@ func (e *RefusedError) ExitCode() int { return 3 }
 // 0644 and folders 0755; dir itself keeps its mode. On any error dir is
 // exactly as before and nothing is left beside it. A folder gen did not make
 // is refused (ForeignFolderError), and so is a read-only one.
-func Write(dir string, files []streamgen.File, opts Options) error {
+func Write(dir string, files []genfile.File, opts Options) error {
 	given := dir
 	dir, err := resolve(dir)
 	if err != nil {
@@ -233,7 +233,7 @@ func tidy(dir string, locked bool) error {
 
 // guard refuses a template whose deployment would lose data; given is dir
 // as the user named it.
-func guard(given, dir string, files []streamgen.File) error {
+func guard(given, dir string, files []genfile.File) error {
 	old, err := os.ReadFile(filepath.Join(dir, TemplateName))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -258,7 +258,7 @@ func guard(given, dir string, files []streamgen.File) error {
 	return nil
 }
 
-func templateOf(files []streamgen.File) []byte {
+func templateOf(files []genfile.File) []byte {
 	for _, f := range files {
 		if f.Path == TemplateName {
 			return f.Data

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/streamgen/streamgen"
+	"github.com/streamgen/streamgen/genfile"
 	"github.com/streamgen/streamgen/output"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -50,7 +51,7 @@ func handlerModuleCheck(s *spec.Spec) func(dir string) error {
 // specFiles reads the spec named by -spec and generates its files. Errors:
 // a usage error without -spec, spec.Errors for an invalid spec, anything
 // else for I/O.
-func specFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
+func specFiles(c *cli.Context) (*spec.Spec, []genfile.File, error) {
 	path := c.String("spec")
 	if path == "" {
 		return nil, nil, usageError{errors.New("-spec FILE is required")}
@@ -74,7 +75,7 @@ func specFiles(c *cli.Context) (*spec.Spec, []streamgen.File, error) {
 // lose the deployed stack's data (exit 3). A handler go.mod (the user's)
 // that no longer fits the generated code is an error and nothing is written.
 // written are the paths of the files it wrote (the user's it kept are not).
-func writeSpecFiles(c *cli.Context) (s *spec.Spec, files []streamgen.File, written []string, err error) {
+func writeSpecFiles(c *cli.Context) (s *spec.Spec, files []genfile.File, written []string, err error) {
 	s, files, err = specFiles(c)
 	if err != nil {
 		return nil, nil, nil, err

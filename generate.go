@@ -2,7 +2,6 @@ package streamgen
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"path"
 	"sort"
@@ -14,11 +13,9 @@ import (
 	"github.com/streamgen/streamgen/gocode"
 	"github.com/streamgen/streamgen/internal/version"
 	"github.com/streamgen/streamgen/item"
-	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/stack"
 	"github.com/streamgen/streamgen/templates"
-	"github.com/streamgen/streamgen/vtl"
 )
 
 // Generate derives every file of a stack from s: template.yaml, request.vtl,
@@ -26,29 +23,21 @@ import (
 // always gives the same bytes.
 func Generate(s *spec.Spec) ([]genfile.File, error) {
 	it := item.New(s)
-	m, err := mappingOf(it)
+	st, err := stack.Build(it)
 	if err != nil {
 		return nil, err
 	}
-	tmpl, err := stack.YAML(s, m)
-	if err != nil {
+	if err := checkLimits(s, len(st.RequestTemplate), len(st.InlinedModel), len(st.YAML)); err != nil {
 		return nil, err
 	}
-	var model bytes.Buffer
-	if err := json.Compact(&model, []byte(m.Model)); err != nil {
-		return nil, fmt.Errorf("model.json: %w", err)
-	}
-	if err := checkLimits(s, len(m.RequestTemplate), model.Len(), len(tmpl)); err != nil {
-		return nil, err
-	}
-	readme, err := readme(it, len(tmpl) > MaxInlineTemplate)
+	readme, err := readme(it, len(st.YAML) > MaxInlineTemplate)
 	if err != nil {
 		return nil, err
 	}
 	files := []genfile.File{
-		{Path: "template.yaml", Data: tmpl},
-		{Path: "request.vtl", Data: []byte(m.RequestTemplate)},
-		{Path: "model.json", Data: []byte(m.Model)},
+		{Path: "template.yaml", Data: st.YAML},
+		{Path: "request.vtl", Data: []byte(st.RequestTemplate)},
+		{Path: "model.json", Data: st.Model},
 		{Path: "README.md", Data: readme},
 	}
 	handler, err := handlerFiles(it)
@@ -163,30 +152,6 @@ func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
 		return nil, fmt.Errorf("README.md: %w", err)
 	}
 	return buf.Bytes(), nil
-}
-
-// mappingOf is the text the API inlines, from packages vtl and schema.
-func mappingOf(it *item.Item) (stack.Mapping, error) {
-	request, err := vtl.Request(it, stack.TableRef(it.Spec))
-	if err != nil {
-		return stack.Mapping{}, fmt.Errorf("request.vtl: %w", err)
-	}
-	responses, err := vtl.Responses(it)
-	if err != nil {
-		return stack.Mapping{}, fmt.Errorf("integration responses: %w", err)
-	}
-	model, err := schema.Model(it)
-	if err != nil {
-		return stack.Mapping{}, fmt.Errorf("model.json: %w", err)
-	}
-	m := stack.Mapping{RequestTemplate: request, Model: string(model), MethodStatuses: vtl.MethodStatusCodes}
-	for _, r := range responses {
-		m.Responses = append(m.Responses, stack.Response{SelectionPattern: r.SelectionPattern, StatusCode: r.StatusCode, Template: r.Template})
-	}
-	for _, g := range vtl.GatewayResponses {
-		m.GatewayResponses = append(m.GatewayResponses, stack.GatewayResponse{Type: g.Type, StatusCode: g.StatusCode, Template: g.Template})
-	}
-	return m, nil
 }
 
 // handlerFiles is the stream handler's module: its Go code (package gocode),

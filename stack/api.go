@@ -11,6 +11,7 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
 
 	"github.com/streamgen/streamgen/spec"
+	"github.com/streamgen/streamgen/vtl"
 )
 
 // accessLogFormat is one JSON line per request in the stage's access log.
@@ -51,7 +52,7 @@ func (b *builder) api() error {
 	b.add(id.Model, &apigateway.Model{
 		RestApiId:   cloudformation.Ref(id.Api),
 		ContentType: cloudformation.String(contentTypeJSON),
-		Schema:      b.model,
+		Schema:      b.st.InlinedModel,
 	})
 	b.add(id.Validator, &apigateway.RequestValidator{
 		RestApiId:           cloudformation.Ref(id.Api),
@@ -92,7 +93,7 @@ func (b *builder) postMethod(resource string) {
 	}
 	cors := b.corsResponseParameters()
 	var integrationResponses []apigateway.Method_IntegrationResponse
-	for _, r := range b.m.Responses {
+	for _, r := range b.responses {
 		ir := apigateway.Method_IntegrationResponse{
 			StatusCode:         r.StatusCode,
 			ResponseTemplates:  map[string]string{contentTypeJSON: b.corsTemplate() + r.Template},
@@ -104,7 +105,7 @@ func (b *builder) postMethod(resource string) {
 		integrationResponses = append(integrationResponses, ir)
 	}
 	var methodResponses []apigateway.Method_MethodResponse
-	for _, status := range b.m.MethodStatuses {
+	for _, status := range vtl.MethodStatusCodes {
 		methodResponses = append(methodResponses, apigateway.Method_MethodResponse{
 			StatusCode:         status,
 			ResponseParameters: declared(cors),
@@ -124,7 +125,7 @@ func (b *builder) postMethod(resource string) {
 			Uri:                   cloudformation.SubPtr("arn:${AWS::Partition}:apigateway:${AWS::Region}:dynamodb:action/PutItem"),
 			Credentials:           cloudformation.GetAttPtr(id.IntegrationRole, "Arn"),
 			PassthroughBehavior:   cloudformation.String("NEVER"),
-			RequestTemplates:      map[string]string{contentTypeJSON: cloudformation.Sub(b.m.RequestTemplate)},
+			RequestTemplates:      map[string]string{contentTypeJSON: cloudformation.Sub(b.st.RequestTemplate)},
 			IntegrationResponses:  integrationResponses,
 		},
 		MethodResponses: methodResponses,
@@ -231,7 +232,7 @@ func (b *builder) gatewayResponses() []string {
 	if len(params) == 0 {
 		params = nil
 	}
-	for _, g := range b.m.GatewayResponses {
+	for _, g := range vtl.GatewayResponses {
 		logical := b.id.GatewayResponse(g.Type)
 		r := &apigateway.GatewayResponse{
 			RestApiId:          cloudformation.Ref(b.id.Api),

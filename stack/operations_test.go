@@ -31,7 +31,7 @@ func statements(t *testing.T, role resource, policyName string) []string {
 
 func TestFailureBucketByDefault(t *testing.T) {
 	s := parse(t, seed)
-	tmpl := build(t, s, fixture(s))
+	tmpl := build(t, s)
 	if _, ok := tmpl.Resources["MyAppDeadLetterQueue"]; ok {
 		t.Error("onFailure s3 (the default) still has the queue")
 	}
@@ -88,7 +88,7 @@ func TestFailureBucketByDefault(t *testing.T) {
 
 func TestFailureQueue(t *testing.T) {
 	s := parse(t, seed+"stream: {onFailure: sqs, failureRetention: 3}\n")
-	tmpl := build(t, s, fixture(s))
+	tmpl := build(t, s)
 	if _, ok := tmpl.Resources["MyAppFailureBucket"]; ok {
 		t.Error("onFailure sqs has a bucket")
 	}
@@ -112,7 +112,7 @@ stream:
   permissions:
     - {actions: [events:PutEvents], resources: ["arn:aws:events:*:*:event-bus/default"]}
 `)
-	tmpl := build(t, s, fixture(s))
+	tmpl := build(t, s)
 	fn := tmpl.Resources["MyAppHandler"].Properties
 	vars := get(t, fn, "Environment", "Variables").(map[string]any)
 	want := map[string]any{
@@ -147,7 +147,7 @@ stream:
 	}
 
 	plain := parse(t, seed)
-	tmpl = build(t, plain, fixture(plain))
+	tmpl = build(t, plain)
 	if _, ok := tmpl.Resources["MyAppHandler"].Properties["TracingConfig"]; ok {
 		t.Error("tracing without tracing: true")
 	}
@@ -161,14 +161,14 @@ stream:
 
 func TestAlarms(t *testing.T) {
 	s := parse(t, seed)
-	for id := range build(t, s, fixture(s)).Resources {
+	for id := range build(t, s).Resources {
 		if strings.Contains(id, "Alarm") {
 			t.Errorf("no alarms block, yet %s", id)
 		}
 	}
 	for _, onFailure := range []string{"s3", "sqs"} {
 		s := parse(t, seed+"stream: {onFailure: "+onFailure+"}\nalarms: {email: [a@example.com, b@example.com], iteratorAge: 120}\n")
-		tmpl := build(t, s, fixture(s))
+		tmpl := build(t, s)
 		var alarms []string
 		for id, r := range tmpl.Resources {
 			if r.Type != "AWS::CloudWatch::Alarm" {
@@ -211,7 +211,7 @@ func TestAlarms(t *testing.T) {
 		}
 		// An address keeps its subscription when the others change.
 		alone := parse(t, seed+"alarms: {email: [b@example.com]}\n")
-		if _, ok := build(t, alone, fixture(alone)).Resources[subscribed["b@example.com"]]; !ok {
+		if _, ok := build(t, alone).Resources[subscribed["b@example.com"]]; !ok {
 			t.Errorf("removing a@example.com renames b@example.com's subscription %s", subscribed["b@example.com"])
 		}
 		if get(t, tmpl.Resources["MyAppAlarmTopic"].Properties, "KmsMasterKeyId") == nil {

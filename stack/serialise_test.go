@@ -7,14 +7,19 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/streamgen/streamgen/item"
 )
 
 // goformationYAML is the template as goformation's Template.YAML writes it,
 // indented by 2: the three JSON passes and two parses YAML makes once each.
 func goformationYAML(t *testing.T, src string) []byte {
 	t.Helper()
-	s := parse(t, src)
-	tmpl, err := Template(s, fixture(s))
+	b, err := newBuilder(item.New(parse(t, src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := b.template()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +56,7 @@ fields:
   message: {type: string, required: true}
 `,
 	} {
-		s := parse(t, src)
-		got, err := YAML(s, fixture(s))
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := stackOf(t, parse(t, src)).YAML
 		if want := goformationYAML(t, src); !bytes.Equal(got, want) {
 			t.Errorf("%s: YAML differs from goformation's Template.YAML:\n%s\nwant:\n%s", name, got, want)
 		}

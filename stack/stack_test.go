@@ -10,7 +10,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	_ "github.com/streamgen/streamgen/internal/testenv" // defines -update, for go test ./... -update
+	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
+	"github.com/streamgen/streamgen/vtl"
 )
 
 func parse(t *testing.T, src string) *spec.Spec {
@@ -30,20 +32,6 @@ fields:
   message: {type: string, required: true}
 `
 
-// fixture is a small mapping; the real text is package vtl's and schema's.
-func fixture(s *spec.Spec) Mapping {
-	return Mapping{
-		RequestTemplate: `{"TableName":"` + TableRef(s) + `","Item":{"message":{"S":$input.json('$.message')}}}`,
-		Model:           "{\n  \"type\": \"object\"\n}\n",
-		Responses: []Response{
-			{StatusCode: "200", Template: `{}`},
-			{SelectionPattern: `4\d{2}`, StatusCode: "400", Template: `{"message":"refused"}`},
-		},
-		MethodStatuses:   []string{"200", "400", "409", "429", "500"},
-		GatewayResponses: []GatewayResponse{{Type: "BAD_REQUEST_BODY", StatusCode: "400", Template: `{"message":"bad"}`}, {Type: "DEFAULT_4XX", Template: `{}`}},
-	}
-}
-
 type template struct {
 	Resources map[string]resource `yaml:"Resources"`
 	Outputs   map[string]any      `yaml:"Outputs"`
@@ -57,14 +45,19 @@ type resource struct {
 	DependsOn           []string       `yaml:"DependsOn"`
 }
 
-func build(t *testing.T, s *spec.Spec, m Mapping) template {
+func stackOf(t *testing.T, s *spec.Spec) *Stack {
 	t.Helper()
-	out, err := YAML(s, m)
+	st, err := Build(item.New(s))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+func build(t *testing.T, s *spec.Spec) template {
+	t.Helper()
 	var tmpl template
-	if err := yaml.Unmarshal(out, &tmpl); err != nil {
+	if err := yaml.Unmarshal(stackOf(t, s).YAML, &tmpl); err != nil {
 		t.Fatal(err)
 	}
 	return tmpl
@@ -94,7 +87,7 @@ func get(t *testing.T, v any, path ...any) any {
 
 func TestIntegrationWritesOnlyThisTable(t *testing.T) {
 	s := parse(t, seed)
-	tmpl := build(t, s, fixture(s))
+	tmpl := build(t, s)
 	post := tmpl.Resources["MyAppPostMethod"].Properties
 	integration := get(t, post, "Integration")
 	if got := get(t, integration, "Type"); got != "AWS" {
@@ -109,7 +102,7 @@ func TestIntegrationWritesOnlyThisTable(t *testing.T) {
 	if got := get(t, integration, "Credentials", "Fn::GetAtt", 0); got != "MyAppPutItemRole" {
 		t.Errorf("credentials %v", got)
 	}
-	if got := get(t, integration, "RequestTemplates", "application/json", "Fn::Sub"); got != fixture(s).RequestTemplate {
+	if got := get(t, integration, "RequestTemplates", "application/json", "Fn::Sub"); got != stackOf(t, s).RequestTemplate {
 		t.Errorf("request template %v", got)
 	}
 	statements := get(t, tmpl.Resources["MyAppPutItemRole"].Properties, "Policies", 0, "PolicyDocument", "Statement").([]any)
@@ -124,7 +117,7 @@ func TestIntegrationWritesOnlyThisTable(t *testing.T) {
 	if got := get(t, post, "RequestValidatorId", "Ref"); got != "MyAppBodyValidator" {
 		t.Errorf("validator %v", got)
 	}
-	if got := get(t, tmpl.Resources["MyAppBodyModel"].Properties, "Schema"); got != `{"type":"object"}` {
+	if got, st := get(t, tmpl.Resources["MyAppBodyModel"].Properties, "Schema"), stackOf(t, s); got != st.InlinedModel || strings.ContainsAny(st.InlinedModel, " \n") || !strings.Contains(string(st.Model), "\n  ") {
 		t.Errorf("model inlined as %q, want it compact", got)
 	}
 }
@@ -139,7 +132,7 @@ func TestAuth(t *testing.T) {
 		{"api_key", "NONE", true},
 	} {
 		s := parse(t, strings.Replace(seed, "table:", "api: {auth: "+tc.auth+"}\ntable:", 1))
-		tmpl := build(t, s, fixture(s))
+		tmpl := build(t, s)
 		post := tmpl.Resources["MyAppPostMethod"].Properties
 		if got := get(t, post, "AuthorizationType"); got != tc.authorization {
 			t.Errorf("%s: authorization %v", tc.auth, got)
@@ -160,12 +153,12 @@ func TestAuth(t *testing.T) {
 
 func TestStreamFilter(t *testing.T) {
 	s := parse(t, seed)
-	tmpl := build(t, s, fixture(s))
+	tmpl := build(t, s)
 	if f, ok := tmpl.Resources["MyAppStreamMapping"].Properties["FilterCriteria"]; ok {
 		t.Errorf("all events pass, yet a filter: %v", f)
 	}
 	s = parse(t, seed+"stream: {events: [INSERT, REMOVE]}\n")
-	tmpl = build(t, s, fixture(s))
+	tmpl = build(t, s)
 	got := get(t, tmpl.Resources["MyAppStreamMapping"].Properties, "FilterCriteria", "Filters", 0, "Pattern")
 	if got != `{"eventName":["INSERT","REMOVE"]}` {
 		t.Errorf("filter %v", got)
@@ -181,9 +174,9 @@ func TestRetain(t *testing.T) {
 			want = "Delete"
 		}
 		s := parse(t, src)
-		tmpl := build(t, s, fixture(s))
+		tmpl := build(t, s)
 		s3 := parse(t, strings.Replace(src, "stream: {onFailure: sqs}", "stream: {onFailure: s3}", 1))
-		tmpl.Resources["MyAppFailureBucket"] = build(t, s3, fixture(s3)).Resources["MyAppFailureBucket"]
+		tmpl.Resources["MyAppFailureBucket"] = build(t, s3).Resources["MyAppFailureBucket"]
 		for _, id := range []string{"MyAppTable", "MyAppDeadLetterQueue", "MyAppFailureBucket"} {
 			r := tmpl.Resources[id]
 			if r.DeletionPolicy != want || r.UpdateReplacePolicy != want {
@@ -197,11 +190,9 @@ func TestRetain(t *testing.T) {
 // must change so that the stage serves the new template.
 func TestLogicalIDs(t *testing.T) {
 	s := parse(t, seed)
-	before := build(t, s, fixture(s))
+	before := build(t, s)
 	s2 := parse(t, seed+"  note: {type: string}\n")
-	m2 := fixture(s2)
-	m2.RequestTemplate = strings.Replace(m2.RequestTemplate, "}}}", `},"note":{"S":$input.json('$.note')}}}`, 1)
-	after := build(t, s2, m2)
+	after := build(t, s2)
 	deployments := 0
 	for id, r := range before.Resources {
 		if r.Type == "AWS::ApiGateway::Deployment" {
@@ -225,15 +216,15 @@ func TestLogicalIDs(t *testing.T) {
 
 func TestCORS(t *testing.T) {
 	s := parse(t, seed)
-	if _, ok := build(t, s, fixture(s)).Resources["MyAppOptionsMethod"]; ok {
+	if _, ok := build(t, s).Resources["MyAppOptionsMethod"]; ok {
 		t.Error("OPTIONS method without cors")
 	}
 	s = parse(t, strings.Replace(seed, "table:", "api: {cors: [\"https://a.example\"]}\ntable:", 1))
-	tmpl := build(t, s, fixture(s))
+	tmpl := build(t, s)
 	if _, ok := tmpl.Resources["MyAppOptionsMethod"]; !ok {
 		t.Fatal("no OPTIONS method with cors")
 	}
-	for i := range fixture(s).Responses {
+	for i := range get(t, tmpl.Resources["MyAppPostMethod"].Properties, "Integration", "IntegrationResponses").([]any) {
 		got := get(t, tmpl.Resources["MyAppPostMethod"].Properties, "Integration", "IntegrationResponses", i, "ResponseParameters", "method.response.header.Access-Control-Allow-Origin")
 		if got != "'https://a.example'" {
 			t.Errorf("integration response %d: allow origin %v", i, got)
@@ -247,7 +238,7 @@ func TestCORS(t *testing.T) {
 		}
 	}
 	s = parse(t, strings.Replace(seed, "table:", "api: {cors: [\"https://a.example\", \"https://b.example\"]}\ntable:", 1))
-	tmpl = build(t, s, fixture(s))
+	tmpl = build(t, s)
 	got := get(t, tmpl.Resources["MyAppPostMethod"].Properties, "Integration", "IntegrationResponses", 0, "ResponseTemplates", "application/json").(string)
 	if !strings.Contains(got, "$origin == 'https://b.example'") || !strings.Contains(got, "#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)") {
 		t.Errorf("several origins: the response template does not echo an allowed Origin:\n%s", got)
@@ -265,24 +256,8 @@ func TestCORS(t *testing.T) {
 			t.Errorf("several origins: %s headers %v", id, params)
 		}
 	}
-	if gateway != len(fixture(s).GatewayResponses) {
+	if gateway != len(vtl.GatewayResponses) {
 		t.Errorf("%d gateway responses", gateway)
-	}
-}
-
-func TestMappingIsChecked(t *testing.T) {
-	s := parse(t, seed)
-	for name, breakIt := range map[string]func(*Mapping){
-		"no table":       func(m *Mapping) { m.RequestTemplate = `{"TableName":"x"}` },
-		"another ${":     func(m *Mapping) { m.RequestTemplate += "${x}" },
-		"two defaults":   func(m *Mapping) { m.Responses[1].SelectionPattern = "" },
-		"model not JSON": func(m *Mapping) { m.Model = "{" },
-	} {
-		m := fixture(s)
-		breakIt(&m)
-		if _, err := YAML(s, m); err == nil {
-			t.Errorf("%s: no error", name)
-		}
 	}
 }
 
@@ -299,7 +274,7 @@ func TestPascal(t *testing.T) {
 // of one spec (staging, prod) do not collide.
 func TestExportsNamedByStack(t *testing.T) {
 	s := parse(t, strings.Replace(seed, "table:", "api: {auth: api_key}\ntable:", 1))
-	tmpl := build(t, s, fixture(s))
+	tmpl := build(t, s)
 	if len(tmpl.Outputs) < 7 {
 		t.Fatalf("%d outputs", len(tmpl.Outputs))
 	}
@@ -318,10 +293,7 @@ func TestExportsNamedByStack(t *testing.T) {
 // resource that may not exist).
 func TestAccountLogsRole(t *testing.T) {
 	s := parse(t, seed)
-	out, err := YAML(s, fixture(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := stackOf(t, s).YAML
 	var tmpl struct {
 		Parameters map[string]map[string]any `yaml:"Parameters"`
 		Conditions map[string]any            `yaml:"Conditions"`
@@ -374,7 +346,7 @@ func TestAccountLogsRole(t *testing.T) {
 // permissions, so it is granted on "*", and it alone.
 func TestListStreamsOnAnyResource(t *testing.T) {
 	s := parse(t, seed)
-	tmpl := build(t, s, fixture(s))
+	tmpl := build(t, s)
 	statements := get(t, tmpl.Resources["MyAppHandlerRole"].Properties, "Policies", 0, "PolicyDocument", "Statement").([]any)
 	found := false
 	for _, st := range statements {

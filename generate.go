@@ -107,16 +107,17 @@ var readmeTemplate = sync.OnceValue(func() *template.Template {
 })
 
 type readmeData struct {
-	Name, SpecFile, Path, Stage, View, Auth string
-	Version, Module                         string // the generator's; the handler's module path
-	Events                                  string
-	Example                                 string // a body that passes the model, quoted for a shell's '...'
-	Reject, Retain                          bool
-	ToS3, Permissions, Alarms               bool
-	Retention, IteratorAge                  int
-	LogLevel                                string
-	Emails                                  string // the alarm addresses, for a sentence
-	TemplateInS3                            bool   // over 51,200 bytes: deployed from the code bucket
+	Name, SpecFile, Path, Stage, View string
+	APIKey, IAM                       bool   // how callers authenticate: an API key, SigV4; else not at all
+	Version, Module                   string // the generator's; the handler's module path
+	Events                            string
+	Example                           string // a body that passes the model, quoted for a shell's '...'
+	Reject, Retain                    bool
+	ToS3, Permissions, Alarms         bool
+	Retention, IteratorAge            int
+	LogLevel                          string
+	Emails                            string // the alarm addresses, for a sentence
+	TemplateInS3                      bool   // over 51,200 bytes: deployed from the code bucket
 }
 
 func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
@@ -130,7 +131,8 @@ func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
 		Path:     s.API.Path,
 		Stage:    s.API.Stage,
 		View:     string(s.Stream.View),
-		Auth:     string(s.API.Auth),
+		APIKey:   s.API.Auth == spec.AuthAPIKey,
+		IAM:      s.API.Auth == spec.AuthIAM,
 		Events:   strings.Join(events, ", "),
 		Example:  strings.ReplaceAll(string(it.ExampleBody()), "'", `'\''`),
 		Reject:   s.Table.OnDuplicate == spec.Reject,

@@ -31,17 +31,17 @@ const (
 // a deployment and the stage.
 func (b *builder) api() error {
 	s, id := b.s, b.id
-	b.add(id.Api, &apigateway.RestApi{
+	b.add(id.API, &apigateway.RestApi{
 		Name:                  cloudformation.String(s.Name),
 		EndpointConfiguration: &apigateway.RestApi_EndpointConfiguration{Types: []string{"REGIONAL"}},
 		Tags:                  b.tags(),
 	})
 
-	parent := cloudformation.GetAtt(id.Api, "RootResourceId")
+	parent := cloudformation.GetAtt(id.API, "RootResourceId")
 	segments := strings.Split(strings.TrimPrefix(s.API.Path, "/"), "/")
 	for i, seg := range segments {
 		b.add(id.PathSegment(i+1), &apigateway.Resource{
-			RestApiId: cloudformation.Ref(id.Api),
+			RestApiId: cloudformation.Ref(id.API),
 			ParentId:  parent,
 			PathPart:  seg,
 		})
@@ -50,12 +50,12 @@ func (b *builder) api() error {
 	leaf := parent
 
 	b.add(id.Model, &apigateway.Model{
-		RestApiId:   cloudformation.Ref(id.Api),
+		RestApiId:   cloudformation.Ref(id.API),
 		ContentType: cloudformation.String(contentTypeJSON),
 		Schema:      b.st.InlinedModel,
 	})
 	b.add(id.Validator, &apigateway.RequestValidator{
-		RestApiId:           cloudformation.Ref(id.Api),
+		RestApiId:           cloudformation.Ref(id.API),
 		ValidateRequestBody: cloudformation.Bool(true),
 	})
 	b.add(id.IntegrationRole, &iam.Role{
@@ -112,7 +112,7 @@ func (b *builder) postMethod(resource string) {
 		})
 	}
 	b.add(id.PostMethod, &apigateway.Method{
-		RestApiId:          cloudformation.Ref(id.Api),
+		RestApiId:          cloudformation.Ref(id.API),
 		ResourceId:         resource,
 		HttpMethod:         "POST",
 		AuthorizationType:  cloudformation.String(auth),
@@ -139,7 +139,7 @@ func (b *builder) optionsMethod(resource string) {
 	params["method.response.header.Access-Control-Allow-Headers"] = corsAllowHeaders
 	params["method.response.header.Access-Control-Max-Age"] = corsMaxAge
 	b.add(b.id.OptionsMethod, &apigateway.Method{
-		RestApiId:         cloudformation.Ref(b.id.Api),
+		RestApiId:         cloudformation.Ref(b.id.API),
 		ResourceId:        resource,
 		HttpMethod:        "OPTIONS",
 		AuthorizationType: cloudformation.String("NONE"), // preflights carry no credentials
@@ -235,7 +235,7 @@ func (b *builder) gatewayResponses() []string {
 	for _, g := range vtl.GatewayResponses {
 		logical := b.id.GatewayResponse(g.Type)
 		r := &apigateway.GatewayResponse{
-			RestApiId:          cloudformation.Ref(b.id.Api),
+			RestApiId:          cloudformation.Ref(b.id.API),
 			ResponseType:       g.Type,
 			ResponseParameters: params,
 			ResponseTemplates:  map[string]string{contentTypeJSON: g.Template},
@@ -265,7 +265,7 @@ func (b *builder) deploymentAndStage(methods, gatewayResponses []string) error {
 	}
 	deployment := id.Deployment(apiHash)
 	b.add(deployment, &apigateway.Deployment{
-		RestApiId:                  cloudformation.Ref(id.Api),
+		RestApiId:                  cloudformation.Ref(id.API),
 		Description:                cloudformation.String("API definition " + apiHash),
 		AWSCloudFormationDependsOn: append(append([]string{}, methods...), gatewayResponses...),
 	})
@@ -273,7 +273,7 @@ func (b *builder) deploymentAndStage(methods, gatewayResponses []string) error {
 	b.add(id.AccessLogs, b.logGroup())
 	b.accountLogsRole()
 	stage := &apigateway.Stage{
-		RestApiId:    cloudformation.Ref(id.Api),
+		RestApiId:    cloudformation.Ref(id.API),
 		DeploymentId: cloudformation.RefPtr(deployment),
 		StageName:    cloudformation.String(s.API.Stage),
 		AccessLogSetting: &apigateway.Stage_AccessLogSetting{
@@ -339,7 +339,7 @@ func (b *builder) accountLogsRole() {
 		// "If an API Gateway resource has never been created in your AWS
 		// account, you must add a dependency on another API Gateway
 		// resource" (AWS::ApiGateway::Account, CloudFormation reference).
-		AWSCloudFormationDependsOn: []string{id.Api},
+		AWSCloudFormationDependsOn: []string{id.API},
 		// Kept, like the role: the setting must outlive the stack, whatever
 		// a delete would do to it (today nothing: aws-cdk#6194).
 		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy("Retain"),
@@ -351,7 +351,7 @@ func (b *builder) accountLogsRole() {
 // admits it to the stage.
 func (b *builder) apiKey() {
 	id := b.id
-	b.add(id.ApiKey, &apigateway.ApiKey{
+	b.add(id.APIKey, &apigateway.ApiKey{
 		Enabled:     cloudformation.Bool(true),
 		Description: cloudformation.String(fmt.Sprintf("Key for POST %s of %s", b.s.API.Path, b.s.Name)),
 		Tags:        b.tags(),
@@ -359,7 +359,7 @@ func (b *builder) apiKey() {
 	plan := &apigateway.UsagePlan{
 		Description: cloudformation.String("Admits the stack's API key to the stage"),
 		ApiStages: []apigateway.UsagePlan_ApiStage{{
-			ApiId: cloudformation.RefPtr(id.Api),
+			ApiId: cloudformation.RefPtr(id.API),
 			Stage: cloudformation.RefPtr(id.Stage),
 		}},
 		Tags: b.tags(),
@@ -372,7 +372,7 @@ func (b *builder) apiKey() {
 	}
 	b.add(id.UsagePlan, plan)
 	b.add(id.UsagePlanKey, &apigateway.UsagePlanKey{
-		KeyId:       cloudformation.Ref(id.ApiKey),
+		KeyId:       cloudformation.Ref(id.APIKey),
 		KeyType:     "API_KEY",
 		UsagePlanId: cloudformation.Ref(id.UsagePlan),
 	})

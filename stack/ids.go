@@ -13,10 +13,10 @@ import (
 type ids struct {
 	prefix string
 
-	Table, Api, Model, Validator, PostMethod, OptionsMethod, IntegrationRole string
+	Table, API, Model, Validator, PostMethod, OptionsMethod, IntegrationRole string
 	Stage, AccessLogs, Account, AccountRole                                  string
 	CreateLogsRole, CreatesLogsRole                                          string // parameter, condition
-	UsagePlan, ApiKey, UsagePlanKey                                          string
+	UsagePlan, APIKey, UsagePlanKey                                          string
 	Function, FunctionRole, FunctionLogs, DeadLetterQueue, StreamMapping     string
 	FailureBucket, FailureBucketPolicy                                       string
 	AlarmKey, AlarmTopic                                                     string
@@ -28,7 +28,7 @@ func newIDs(name string) ids {
 	return ids{
 		prefix:              p,
 		Table:               p + "Table",
-		Api:                 p + "Api",
+		API:                 p + "Api",
 		Model:               p + "BodyModel",
 		Validator:           p + "BodyValidator",
 		PostMethod:          p + "PostMethod",
@@ -39,7 +39,7 @@ func newIDs(name string) ids {
 		Account:             p + "ApiGatewayAccount",
 		AccountRole:         p + "ApiGatewayLogsRole",
 		UsagePlan:           p + "UsagePlan",
-		ApiKey:              p + "ApiKey",
+		APIKey:              p + "ApiKey",
 		UsagePlanKey:        p + "UsagePlanKey",
 		Function:            p + "Handler",
 		FunctionRole:        p + "HandlerRole",

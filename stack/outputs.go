@@ -21,7 +21,7 @@ func (b *builder) outputs() {
 		}
 	}
 	out("ApiUrl", "POST the JSON body here",
-		cloudformation.Sub("https://${"+id.Api+"}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${"+id.Stage+"}"+s.API.Path))
+		cloudformation.Sub("https://${"+id.API+"}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${"+id.Stage+"}"+s.API.Path))
 	out("TableName", "The DynamoDB table", cloudformation.Ref(id.Table))
 	out("TableArn", "The DynamoDB table's ARN", cloudformation.GetAtt(id.Table, "Arn"))
 	out("StreamArn", "The table's stream", cloudformation.GetAtt(id.Table, "StreamArn"))
@@ -35,6 +35,6 @@ func (b *builder) outputs() {
 		out("AlarmTopicArn", "The SNS topic the alarms notify", cloudformation.Ref(id.AlarmTopic))
 	}
 	if s.API.Auth == spec.AuthAPIKey {
-		out("ApiKeyId", "aws apigateway get-api-key --include-value --api-key <this> prints the key", cloudformation.Ref(id.ApiKey))
+		out("ApiKeyId", "aws apigateway get-api-key --include-value --api-key <this> prints the key", cloudformation.Ref(id.APIKey))
 	}
 }

@@ -92,8 +92,6 @@ type Field struct {
 
 	Items  *Field   // Type == spec.List
 	Fields []*Field // Type == spec.Object, in the order of the spec
-
-	Spec *spec.Field // where the field is in the spec file
 }
 
 // New builds the item of s, a spec that spec.Parse returned.
@@ -126,12 +124,11 @@ func keyRole(s *spec.Spec, f *spec.Field) Key {
 
 func newField(f *spec.Field, key Key) *Field {
 	out := &Field{
-		Name: f.Name, GoName: f.GoName, Path: f.Path, Type: f.Type, Attr: AttrOf(f.Type),
+		Name: f.Name, GoName: f.GoName, Path: f.Path, Type: f.Type, Attr: attrOf(f.Type),
 		Presence: presenceOf(f), From: f.From, Key: key,
 		Default: f.Default, Enum: f.Enum, Pattern: f.Pattern,
 		Minimum: f.Minimum, Maximum: f.Maximum, MinLength: f.MinLength, MaxLength: f.MaxLength,
 		MaxItems: f.MaxItems, minItems: f.MinItems,
-		Spec: f,
 	}
 	if f.Items != nil {
 		out.Items = newField(f.Items, NotKey)
@@ -156,8 +153,8 @@ func presenceOf(f *spec.Field) Presence {
 	return Optional
 }
 
-// AttrOf is the DynamoDB attribute type a value of type t is stored as.
-func AttrOf(t spec.Type) Attr {
+// attrOf is the DynamoDB attribute type a value of type t is stored as.
+func attrOf(t spec.Type) Attr {
 	switch t {
 	case spec.String:
 		return S

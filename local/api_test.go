@@ -47,7 +47,7 @@ func newTestAPI(t testing.TB, s *spec.Spec) (*API, *Store) {
 
 func openTestStoreFor(t testing.TB, s *spec.Spec) *Store {
 	t.Helper()
-	store, err := OpenStore(filepath.Join(t.TempDir(), "local.db"), keyNames(s), s.Stream.View)
+	store, err := OpenStore(filepath.Join(t.TempDir(), "local.db"), keyNames(item.New(s)), s.Stream.View)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,7 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := OpenStore(cfg.DataFile, keyNames(s), s.Stream.View)
+	store, err := OpenStore(cfg.DataFile, keyNames(it), s.Stream.View)
 	if err != nil {
 		return nil, err
 	}
@@ -242,9 +242,9 @@ func handlerEnv(s *spec.Spec, region, failures string) []string {
 	return env
 }
 
-func keyNames(s *spec.Spec) []string {
+func keyNames(it *item.Item) []string {
 	var names []string
-	for _, f := range s.KeyFields() {
+	for _, f := range it.Keys {
 		names = append(names, f.Name)
 	}
 	return names

@@ -74,7 +74,7 @@ func newBuilder(it *item.Item) (*builder, error) {
 		return nil, fmt.Errorf("model.json: %w", err)
 	}
 	st := &Stack{RequestTemplate: request, Model: model, InlinedModel: inlined.String()}
-	return &builder{s: it.Spec, st: st, responses: responses, id: newIDs(it.Spec.Name), t: cloudformation.NewTemplate()}, nil
+	return &builder{s: it.Spec, it: it, st: st, responses: responses, id: newIDs(it.Spec.Name), t: cloudformation.NewTemplate()}, nil
 }
 
 // TableRef is what the request template writes for the table's name: an
@@ -141,7 +141,8 @@ func (b *builder) yaml() ([]byte, error) {
 }
 
 type builder struct {
-	s         *spec.Spec
+	s         *spec.Spec // it.Spec
+	it        *item.Item
 	st        *Stack
 	responses []vtl.IntegrationResponse
 	id        ids

@@ -4,8 +4,6 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/dynamodb"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
-
-	"github.com/streamgen/streamgen/item"
 )
 
 // table is the DynamoDB table: on-demand, encrypted, recoverable to any
@@ -19,13 +17,13 @@ func (b *builder) table() {
 		StreamSpecification:              &dynamodb.Table_StreamSpecification{StreamViewType: string(s.Stream.View)},
 		Tags:                             b.tags(),
 	}
-	for i, f := range s.KeyFields() {
+	for i, f := range b.it.Keys {
 		keyType := "HASH"
 		if i == 1 {
 			keyType = "RANGE"
 		}
 		t.KeySchema = append(t.KeySchema, dynamodb.Table_KeySchema{AttributeName: f.Name, KeyType: keyType})
-		t.AttributeDefinitions = append(t.AttributeDefinitions, dynamodb.Table_AttributeDefinition{AttributeName: f.Name, AttributeType: string(item.AttrOf(f.Type))})
+		t.AttributeDefinitions = append(t.AttributeDefinitions, dynamodb.Table_AttributeDefinition{AttributeName: f.Name, AttributeType: string(f.Attr)})
 	}
 	if s.Table.TTL != "" {
 		t.TimeToLiveSpecification = &dynamodb.Table_TimeToLiveSpecification{AttributeName: cloudformation.String(s.Table.TTL), Enabled: true}

@@ -10,7 +10,7 @@ import (
 	"text/template"
 
 	"github.com/streamgen/streamgen/genfile"
-	"github.com/streamgen/streamgen/gocode"
+	"github.com/streamgen/streamgen/handlergen"
 	"github.com/streamgen/streamgen/internal/version"
 	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
@@ -126,7 +126,7 @@ func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
 	data := readmeData{
 		Name:     s.Name,
 		Version:  version.Generator(),
-		Module:   gocode.ModulePath(s),
+		Module:   handlergen.ModulePath(s),
 		SpecFile: path.Base(strings.ReplaceAll(s.File, `\`, "/")),
 		Path:     s.API.Path,
 		Stage:    s.API.Stage,
@@ -156,10 +156,10 @@ func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// handlerFiles is the stream handler's module: its Go code (package gocode),
+// handlerFiles is the stream handler's module: its Go code (package handlergen),
 // go.mod, go.sum and the runtime's copy.
 func handlerFiles(it *item.Item) ([]genfile.File, error) {
-	files, err := gocode.Generate(it)
+	files, err := handlergen.Generate(it)
 	if err != nil {
 		return nil, fmt.Errorf("handler: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/genfile"
-	"github.com/streamgen/streamgen/gocode"
+	"github.com/streamgen/streamgen/handlergen"
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/output"
 	"github.com/streamgen/streamgen/spec"
@@ -27,7 +27,7 @@ var update = testenv.Update
 const maxTemplateBytes = 51200
 
 // runtimeCopyDir is where the output holds the handler runtime's copy.
-const runtimeCopyDir = "handler/" + gocode.RuntimeDir + "/"
+const runtimeCopyDir = "handler/" + handlergen.RuntimeDir + "/"
 
 // TestGolden generates every case of testdata/: a folder with spec.yaml and
 // the files it must generate (but the runtime's copy), or error.txt with the

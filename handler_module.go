@@ -21,7 +21,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/streamgen/streamgen/genfile"
-	"github.com/streamgen/streamgen/gocode"
+	"github.com/streamgen/streamgen/handlergen"
 	"github.com/streamgen/streamgen/internal/version"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -30,7 +30,7 @@ import (
 // builds wherever DIR is: outside any module, inside the user's (a folder
 // with a go.mod is not part of the module around it), on another machine.
 // It needs nothing of this repository: gen writes the runtime library into it
-// (gocode.RuntimeDir), a copy of package handler's source embedded in the
+// (handlergen.RuntimeDir), a copy of package handler's source embedded in the
 // generator, so generator and runtime are always of the same version. Its
 // only dependencies are the public modules the runtime imports, at the
 // versions of this repository's go.mod, with their go.sum lines from this
@@ -133,7 +133,7 @@ func handlerModuleFiles(s *spec.Spec) ([]genfile.File, error) {
 	gomod.WriteString("// it is yours: add dependencies with `go get` in this folder. Keep the\n" +
 		"// requirements below at these versions or later: the runtime gen writes\n" +
 		"// into internal/handler is tested with them.\n")
-	fmt.Fprintf(&gomod, "module %s\n\ngo %s\n\n", gocode.ModulePath(s), m.goVersion)
+	fmt.Fprintf(&gomod, "module %s\n\ngo %s\n\n", handlergen.ModulePath(s), m.goVersion)
 	for _, r := range m.require {
 		fmt.Fprintf(&gomod, "require %s %s\n", r.Path, r.Version)
 	}
@@ -155,7 +155,7 @@ func handlerModuleFiles(s *spec.Spec) ([]genfile.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, genfile.File{Path: path.Join("handler", gocode.RuntimeDir, name), Data: append([]byte(header), data...)})
+		files = append(files, genfile.File{Path: path.Join("handler", handlergen.RuntimeDir, name), Data: append([]byte(header), data...)})
 	}
 	return files, nil
 }
@@ -165,7 +165,7 @@ func handlerModuleFiles(s *spec.Spec) ([]genfile.File, error) {
 // runtime's dependencies at least at the tested versions. No go.mod is fine:
 // gen writes one. Each error names the command that fixes it.
 func CheckHandlerModule(dir string, s *spec.Spec) error {
-	return checkHandlerModule(dir, gocode.ModulePath(s))
+	return checkHandlerModule(dir, handlergen.ModulePath(s))
 }
 
 // CheckHandlerRequirements is CheckHandlerModule for a build, which has no
@@ -186,7 +186,7 @@ func CheckHandlerRequirements(dir string) error {
 // importedModule is the module path DIR/handler/item_gen.go imports the
 // runtime copy with.
 func importedModule(dir string) (string, error) {
-	name := filepath.Join(dir, "handler", gocode.ItemFile)
+	name := filepath.Join(dir, "handler", handlergen.ItemFile)
 	f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
 	if err != nil {
 		return "", fmt.Errorf("%w\n(gen generates %s: run gen -spec FILE -out %s again)", err, name, dir)
@@ -196,11 +196,11 @@ func importedModule(dir string) (string, error) {
 		if err != nil {
 			continue
 		}
-		if m, ok := strings.CutSuffix(p, "/"+gocode.RuntimeDir); ok {
+		if m, ok := strings.CutSuffix(p, "/"+handlergen.RuntimeDir); ok {
 			return m, nil
 		}
 	}
-	return "", fmt.Errorf("%s does not import the runtime (.../%s): gen generates it, run gen -spec FILE -out %s again", name, gocode.RuntimeDir, dir)
+	return "", fmt.Errorf("%s does not import the runtime (.../%s): gen generates it, run gen -spec FILE -out %s again", name, handlergen.RuntimeDir, dir)
 }
 
 func checkHandlerModule(dir, modulePath string) error {
@@ -223,7 +223,7 @@ func checkHandlerModule(dir, modulePath string) error {
 			have = "module " + f.Module.Mod.Path
 		}
 		return fmt.Errorf("%s has %s, but the generated code imports its runtime as %s/%s: run (cd %s && go mod edit -module %s)",
-			name, have, modulePath, gocode.RuntimeDir, handlerDir, modulePath)
+			name, have, modulePath, handlergen.RuntimeDir, handlerDir, modulePath)
 	}
 	m, err := pinned()
 	if err != nil {

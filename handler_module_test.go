@@ -15,7 +15,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen"
-	"github.com/streamgen/streamgen/gocode"
+	"github.com/streamgen/streamgen/handlergen"
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/version"
 )
@@ -112,7 +112,7 @@ func TestHandlerModule(t *testing.T) {
 	}
 	goLine := regexpLine(t, rootMod, `(?m)^go \S+$`)
 	lambda := regexpLine(t, rootMod, `github.com/aws/aws-lambda-go v\S+`)
-	for _, want := range []string{"\nmodule " + gocode.ModulePath(s) + "\n", "\n" + goLine + "\n", "\nrequire " + lambda + "\n"} {
+	for _, want := range []string{"\nmodule " + handlergen.ModulePath(s) + "\n", "\n" + goLine + "\n", "\nrequire " + lambda + "\n"} {
 		if !strings.Contains(string(gomod.Data), want) {
 			t.Errorf("handler/go.mod lacks %q:\n%s", want, gomod.Data)
 		}

@@ -17,7 +17,7 @@ import (
 	"github.com/streamgen/streamgen/handler/internal/fixture/wide"
 )
 
-// The fixtures (internal/fixture, written by gocode's tests) are the
+// The fixtures (internal/fixture, written by handlergen's tests) are the
 // generated decoders of the seed spec and of a wide nested item, and a
 // 100-record batch of each as DynamoDB Streams sends it.
 

@@ -3,9 +3,9 @@
 // how it is present in a stored item (Presence), its DynamoDB attribute type,
 // its key role, and the constraints a request body must keep, adjusted for
 // DynamoDB and for the handler's Go types. Each rule of the domain is one
-// function here; the packages that write files (schema, vtl, gocode, the
-// reference mapping, gen local, the README) trust it and do not re-derive
-// presence, types or constraints from spec.Field.
+// function here; the packages that write files (schema, vtl, handlergen),
+// the Go reference putitem, gen local and the README trust it and do not
+// re-derive presence, types or constraints from spec.Field.
 //
 // The independent oracle (internal/oracle) does not read this package on
 // purpose: it checks the outputs against the contract, not against itself.

@@ -13,14 +13,14 @@ import (
 	"time"
 
 	"github.com/streamgen/streamgen/item"
-	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/putitem"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
 
 // API answers POST <api.path> as the deployed REST API does: routes, auth,
 // throttling, CORS, the body model (package schema, checked as a draft-04
-// validator does), the mapping of the body to an item (package mapping, the rules
+// validator does), the mapping of the body to an item (package putitem, the rules
 // the request VTL implements) and the write, with the answers of the
 // contract's table and the messages of the deployed response templates.
 type API struct {
@@ -73,7 +73,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if p := recover(); p != nil {
 				fmt.Fprintf(a.Log, "api: internal error: %v\n", p)
 				if rec.status == 0 {
-					a.fail(rec, http.StatusInternalServerError, mapping.MessageInternal)
+					a.fail(rec, http.StatusInternalServerError, putitem.MessageInternal)
 				}
 			}
 		}()
@@ -103,7 +103,7 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 	case a.Spec.API.Auth == spec.AuthAPIKey && r.Header.Get("X-Api-Key") != a.APIKey:
 		a.gatewayFail(w, r, http.StatusForbidden, msgForbidden)
 	case a.throttle != nil && !a.throttle.take(a.now()):
-		a.gatewayFail(w, r, http.StatusTooManyRequests, mapping.MessageThrottled)
+		a.gatewayFail(w, r, http.StatusTooManyRequests, putitem.MessageThrottled)
 	default:
 		a.post(w, r)
 	}
@@ -123,15 +123,15 @@ func (a *API) post(w http.ResponseWriter, r *http.Request) {
 			a.gatewayFail(w, r, http.StatusRequestTimeout, msgTimeout)
 			return
 		}
-		a.gatewayFail(w, r, http.StatusBadRequest, mapping.MessageInvalidBody)
+		a.gatewayFail(w, r, http.StatusBadRequest, putitem.MessageInvalidBody)
 		return
 	}
 	if err := a.Validator.Validate(body); err != nil {
-		a.gatewayFail(w, r, http.StatusBadRequest, mapping.MessageInvalidBody+": "+err.Error())
+		a.gatewayFail(w, r, http.StatusBadRequest, putitem.MessageInvalidBody+": "+err.Error())
 		return
 	}
 	now := a.now()
-	rc := mapping.RequestContext{
+	rc := putitem.RequestContext{
 		RequestID:        newRequestID(),
 		RequestTimeEpoch: now.UnixMilli(),
 		SourceIP:         sourceIP(r),
@@ -141,22 +141,22 @@ func (a *API) post(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		// On AWS DynamoDB refuses what it cannot store (ValidationException).
 		fmt.Fprintf(a.Log, "api: the item was refused: %v\n", err)
-		a.fail(w, http.StatusBadRequest, mapping.MessageRejected)
+		a.fail(w, http.StatusBadRequest, putitem.MessageRejected)
 		return
 	}
-	answer, err := mapping.Answer(a.item, rc)
+	answer, err := putitem.Answer(a.item, rc)
 	if err != nil {
 		fmt.Fprintf(a.Log, "api: answer: %v\n", err)
-		a.fail(w, http.StatusInternalServerError, mapping.MessageInternal)
+		a.fail(w, http.StatusInternalServerError, putitem.MessageInternal)
 		return
 	}
 	_, err = a.Store.Put(item, a.Spec.Table.OnDuplicate == spec.Reject, now)
 	switch {
 	case errors.Is(err, ErrDuplicate):
-		a.fail(w, http.StatusConflict, mapping.MessageDuplicate)
+		a.fail(w, http.StatusConflict, putitem.MessageDuplicate)
 	case err != nil:
 		fmt.Fprintf(a.Log, "api: store failed: %v\n", err)
-		a.fail(w, http.StatusInternalServerError, mapping.MessageInternal)
+		a.fail(w, http.StatusInternalServerError, putitem.MessageInternal)
 	default:
 		writeJSON(w, http.StatusOK, json.RawMessage(answer))
 	}
@@ -177,8 +177,8 @@ func (a *API) noteContentType(r *http.Request) {
 
 // itemOf maps body to the item the request template writes, then checks
 // what DynamoDB itself would refuse.
-func itemOf(it *item.Item, body []byte, rc mapping.RequestContext) (Item, error) {
-	attrs, err := mapping.Item(it, body, rc)
+func itemOf(it *item.Item, body []byte, rc putitem.RequestContext) (Item, error) {
+	attrs, err := putitem.Item(it, body, rc)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +227,7 @@ func (a *API) fail(w http.ResponseWriter, status int, msg string) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		status, data = http.StatusInternalServerError, []byte(mapping.ErrorAnswer(mapping.MessageInternal))
+		status, data = http.StatusInternalServerError, []byte(putitem.ErrorAnswer(putitem.MessageInternal))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/streamgen/streamgen/item"
-	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/putitem"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -197,7 +197,7 @@ func TestAPIKeyAndItemSizes(t *testing.T) {
 		b, _ := json.Marshal(map[string]string{"pk": pk, "sk": sk, "note": note})
 		return string(b)
 	}
-	rejected := regexp.QuoteMeta(string(mustJSON(t, map[string]string{"message": mapping.MessageRejected})))
+	rejected := regexp.QuoteMeta(string(mustJSON(t, map[string]string{"message": putitem.MessageRejected})))
 	check(t, "partition key of 2049 bytes", call(a, "POST", "/InsertItem", body(strings.Repeat("é", 1024)+"x", "s", "")), 400, rejected)
 	check(t, "sort key of 1025 bytes", call(a, "POST", "/InsertItem", body("p", strings.Repeat("x", 1025), "")), 400, rejected)
 	check(t, "300 KB of quotes, 600 KB as JSON", call(a, "POST", "/InsertItem", body("p", "s", strings.Repeat(`"`, 300*1024))), 200, `\{\}`)

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/streamgen/streamgen/item"
-	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/putitem"
 	"github.com/streamgen/streamgen/schema"
 )
 
@@ -18,7 +18,7 @@ import (
 // every key and required field, and whose strings are what the body sent:
 // Unicode, with no U+FFFD the body did not hold.
 func FuzzBody(f *testing.F) {
-	s := parseSpec(f, "../mapping/testdata/all.yaml", nil)
+	s := parseSpec(f, "../putitem/testdata/all.yaml", nil)
 	v, err := schema.NewValidator(item.New(s))
 	if err != nil {
 		f.Fatal(err)
@@ -34,12 +34,12 @@ func FuzzBody(f *testing.F) {
 	} {
 		f.Add([]byte(body))
 	}
-	rc := mapping.RequestContext{RequestID: "r-1", RequestTimeEpoch: 1700000000000, SourceIP: "127.0.0.1", UserAgent: "fuzz"}
+	rc := putitem.RequestContext{RequestID: "r-1", RequestTimeEpoch: 1700000000000, SourceIP: "127.0.0.1", UserAgent: "fuzz"}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if v.Validate(body) != nil {
 			return
 		}
-		attrs, err := mapping.Item(item.New(s), body, rc)
+		attrs, err := putitem.Item(item.New(s), body, rc)
 		if err != nil {
 			t.Fatalf("the model accepted the body, but the mapping failed: %v", err)
 		}

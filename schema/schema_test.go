@@ -17,7 +17,7 @@ import (
 func load(t testing.TB, file string) *spec.Spec { return testenv.Read(t, spec.ReadFile, file) }
 
 func TestModelGolden(t *testing.T) {
-	s := load(t, "../mapping/testdata/all.yaml")
+	s := load(t, "../putitem/testdata/all.yaml")
 	got, err := schema.Model(item.New(s))
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +43,7 @@ func TestModelGolden(t *testing.T) {
 
 // TestModelRules walks the model and checks the rules of the package doc.
 func TestModelRules(t *testing.T) {
-	s := load(t, "../mapping/testdata/all.yaml")
+	s := load(t, "../putitem/testdata/all.yaml")
 	model, err := schema.Model(item.New(s))
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +127,7 @@ func TestBodyStringKeyHasMinLength(t *testing.T) {
 }
 
 func TestValidator(t *testing.T) {
-	v, err := schema.NewValidator(item.New(load(t, "../mapping/testdata/all.yaml")))
+	v, err := schema.NewValidator(item.New(load(t, "../putitem/testdata/all.yaml")))
 	if err != nil {
 		t.Fatal(err)
 	}

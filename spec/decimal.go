@@ -19,7 +19,7 @@ func IsJSONNumber(text string) bool { return jsonNumber().MatchString(text) }
 // NumberLimits reports why text is not a number DynamoDB can store exactly
 // (at most 38 significant digits, magnitude 1e-130 to under 1e126), or "".
 // text must already be a JSON number. Spec values, gen local's store and
-// the 400 answer's message (package mapping) all follow these limits.
+// the 400 answer's message (package putitem) all follow these limits.
 func NumberLimits(text string) string {
 	mantissa, exp := strings.TrimPrefix(text, "-"), 0
 	if i := strings.IndexAny(mantissa, "eE"); i >= 0 {

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/streamgen/streamgen/item"
-	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/putitem"
 )
 
 // IntegrationResponse is one integration response of the PutItem integration.
@@ -21,12 +21,12 @@ type IntegrationResponse struct {
 var MethodStatusCodes = []string{"200", "400", "409", "429", "500"}
 
 // Responses returns the integration responses of s, default first:
-//   - 200: the server-set key fields, e.g. {"id":"..."}, or {} (mapping.Answer);
+//   - 200: the server-set key fields, e.g. {"id":"..."}, or {} (putitem.Answer);
 //   - DynamoDB 4xx: by __type, conditional check -> 409, throughput,
 //     throttling or a transaction conflict (retryable, as a throttle) ->
 //     429, ValidationException (a body that passed the model but that
 //     DynamoDB refuses) -> 400, anything else -> 500 (the write did not
-//     happen), each with a message of package mapping and no AWS internals;
+//     happen), each with a message of package putitem and no AWS internals;
 //   - DynamoDB 5xx -> 500: the write may or may not have happened.
 func Responses(it *item.Item) ([]IntegrationResponse, error) {
 	type key struct{ Name, Value string }
@@ -35,7 +35,7 @@ func Responses(it *item.Item) ([]IntegrationResponse, error) {
 		keys = append(keys, key{k.Name, serverValues[k.From].JSON})
 	}
 	messages := struct{ Duplicate, Throttled, Rejected, Internal, Uncertain string }{
-		mapping.MessageDuplicate, mapping.MessageThrottled, mapping.MessageRejected, mapping.MessageInternal, mapping.MessageUncertain,
+		putitem.MessageDuplicate, putitem.MessageThrottled, putitem.MessageRejected, putitem.MessageInternal, putitem.MessageUncertain,
 	}
 	success, err := execute("success", keys)
 	if err != nil {
@@ -84,12 +84,12 @@ type GatewayResponse struct {
 //     contract answers any other failure; the item may be stored.
 var GatewayResponses = []GatewayResponse{
 	{Type: "BAD_REQUEST_BODY", StatusCode: "400",
-		Template: `{"message":"` + mapping.MessageInvalidBody + `: $context.error.validationErrorString"}`},
-	{Type: "THROTTLED", StatusCode: "429", Template: message(mapping.MessageThrottled)},
-	{Type: "QUOTA_EXCEEDED", StatusCode: "429", Template: message(mapping.MessageThrottled)},
-	{Type: "UNSUPPORTED_MEDIA_TYPE", StatusCode: "415", Template: message(mapping.MessageMediaType)},
+		Template: `{"message":"` + putitem.MessageInvalidBody + `: $context.error.validationErrorString"}`},
+	{Type: "THROTTLED", StatusCode: "429", Template: message(putitem.MessageThrottled)},
+	{Type: "QUOTA_EXCEEDED", StatusCode: "429", Template: message(putitem.MessageThrottled)},
+	{Type: "UNSUPPORTED_MEDIA_TYPE", StatusCode: "415", Template: message(putitem.MessageMediaType)},
 	{Type: "DEFAULT_4XX", Template: `{"message":$context.error.messageString}`},
-	{Type: "DEFAULT_5XX", StatusCode: "500", Template: message(mapping.MessageUncertain)},
+	{Type: "DEFAULT_5XX", StatusCode: "500", Template: message(putitem.MessageUncertain)},
 }
 
-func message(m string) string { return string(mapping.ErrorAnswer(m)) }
+func message(m string) string { return string(putitem.ErrorAnswer(m)) }

@@ -1,7 +1,7 @@
 // Package vtl writes the API Gateway mapping templates of the stack: the
 // request template that turns a body into a DynamoDB PutItem request, the
 // integration response templates that map DynamoDB's answers to the
-// contract's, and the gateway responses. The rules are package mapping's; Go
+// contract's, and the gateway responses. The rules are package putitem's; Go
 // here decides how each attribute is written and templates/*.vtl.tmpl spell it.
 //
 // The request template is valid Velocity 1.7 and compact: no per-field
@@ -23,7 +23,7 @@ import (
 	"text/template"
 
 	"github.com/streamgen/streamgen/item"
-	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/putitem"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/templates"
 )
@@ -49,8 +49,8 @@ func Request(it *item.Item, tableName string) (string, error) {
 	table, _ := json.Marshal(tableName)
 	view := requestView{Table: string(table[1 : len(table)-1]), Item: item}
 	if it.Spec.Table.OnDuplicate == spec.Reject {
-		view.Condition = `"ConditionExpression":` + jsonString(mapping.ConditionExpression) +
-			`,"ExpressionAttributeNames":{` + jsonString(mapping.KeyPlaceholder) + ":" + jsonString(it.Keys[0].Name) + "}"
+		view.Condition = `"ConditionExpression":` + jsonString(putitem.ConditionExpression) +
+			`,"ExpressionAttributeNames":{` + jsonString(putitem.KeyPlaceholder) + ":" + jsonString(it.Keys[0].Name) + "}"
 	}
 	var b strings.Builder
 	if err := tmpl().ExecuteTemplate(&b, "request", view); err != nil {
@@ -124,7 +124,7 @@ func newObject(fields []*item.Field, path string, depth int) (*object, error) {
 		case item.ServerSet:
 			a.Literal = serverValues[f.From].Attr
 		case item.Defaulted:
-			attrValue, err := mapping.Attribute(f, f.Default, serverRef)
+			attrValue, err := putitem.Attribute(f, f.Default, serverRef)
 			if err != nil {
 				return nil, fmt.Errorf("%s: default: %w", f.Path, err)
 			}
@@ -186,12 +186,12 @@ var serverValues = map[spec.Source]struct{ Attr, JSON string }{
 
 const userAgent = `$util.escapeJavaScript("$!context.identity.userAgent").replaceAll("\\'","'")`
 
-// serverRef is the mapping.ServerValue of the template: the VTL expression.
+// serverRef is the putitem.ServerValue of the template: the VTL expression.
 func serverRef(f *item.Field) (any, error) {
 	return contextValue(serverValues[f.From].Attr), nil
 }
 
-// literal writes a DynamoDB JSON value (from mapping.Attribute) as template
+// literal writes a DynamoDB JSON value (from putitem.Attribute) as template
 // text: JSON with $ and # escaped in strings, so Velocity leaves it alone.
 func literal(v any) string {
 	var b strings.Builder
@@ -233,7 +233,7 @@ func writeLiteral(b *strings.Builder, v any) {
 	case bool:
 		fmt.Fprint(b, v)
 	default:
-		panic(fmt.Sprintf("vtl: literal of %T", v)) // mapping.Attribute returns only the types above
+		panic(fmt.Sprintf("vtl: literal of %T", v)) // putitem.Attribute returns only the types above
 	}
 }
 

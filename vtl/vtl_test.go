@@ -11,14 +11,14 @@ import (
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/velocity"
 	"github.com/streamgen/streamgen/item"
-	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/putitem"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/vtl"
 )
 
 func load(t testing.TB, file string) *spec.Spec { return testenv.Read(t, spec.ReadFile, file) }
 
-var rc = mapping.RequestContext{
+var rc = putitem.RequestContext{
 	RequestID:        "req-1",
 	RequestTimeEpoch: 1700000000123,
 	SourceIP:         "192.0.2.1",
@@ -42,10 +42,10 @@ var bodies = []string{
 }
 
 // TestRequestRendersAsMapping renders the request template with Velocity 1.7
-// and checks that every body becomes the PutItem request package mapping says.
+// and checks that every body becomes the PutItem request package putitem says.
 func TestRequestRendersAsMapping(t *testing.T) {
 	r := velocity.Start(t)
-	for _, file := range []string{"../mapping/testdata/all.yaml", "../streamer.yaml"} {
+	for _, file := range []string{"../putitem/testdata/all.yaml", "../streamer.yaml"} {
 		s := load(t, file)
 		template, err := vtl.Request(item.New(s), "T")
 		if err != nil {
@@ -69,7 +69,7 @@ func TestRequestRendersAsMapping(t *testing.T) {
 				t.Errorf("%s: body %s: rendered invalid JSON: %v\n%s", file, body, err, res.Output)
 				continue
 			}
-			want, err := mapping.PutItem(item.New(s), []byte(body), rc, "T")
+			want, err := putitem.Request(item.New(s), []byte(body), rc, "T")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +84,7 @@ func TestRequestRendersAsMapping(t *testing.T) {
 // DynamoDB's answers and checks the statuses and bodies of the contract.
 func TestResponsesRender(t *testing.T) {
 	r := velocity.Start(t)
-	s := load(t, "../mapping/testdata/all.yaml")
+	s := load(t, "../putitem/testdata/all.yaml")
 	responses, err := vtl.Responses(item.New(s))
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +97,7 @@ func TestResponsesRender(t *testing.T) {
 
 	ok := byPattern[""]
 	res := render(t, r, ok.Template, `{}`, ctx)
-	want, err := mapping.Answer(item.New(s), rc)
+	want, err := putitem.Answer(item.New(s), rc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,23 +107,23 @@ func TestResponsesRender(t *testing.T) {
 
 	clientError := byPattern[`4\d{2}`]
 	for _, c := range []struct{ errorType, status, message string }{
-		{"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", "409", mapping.MessageDuplicate},
-		{"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", "429", mapping.MessageThrottled},
-		{"com.amazon.coral.availability#ThrottlingException", "429", mapping.MessageThrottled},
-		{"com.amazonaws.dynamodb.v20120810#RequestLimitExceeded", "429", mapping.MessageThrottled},
-		{"com.amazonaws.dynamodb.v20120810#TransactionConflictException", "429", mapping.MessageThrottled},
-		{"com.amazon.coral.validate#ValidationException", "", mapping.MessageRejected},
-		{"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", "500", mapping.MessageInternal},
-		{"com.amazon.coral.service#AccessDeniedException", "500", mapping.MessageInternal},
-		{"", "500", mapping.MessageInternal},
+		{"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", "409", putitem.MessageDuplicate},
+		{"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", "429", putitem.MessageThrottled},
+		{"com.amazon.coral.availability#ThrottlingException", "429", putitem.MessageThrottled},
+		{"com.amazonaws.dynamodb.v20120810#RequestLimitExceeded", "429", putitem.MessageThrottled},
+		{"com.amazonaws.dynamodb.v20120810#TransactionConflictException", "429", putitem.MessageThrottled},
+		{"com.amazon.coral.validate#ValidationException", "", putitem.MessageRejected},
+		{"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", "500", putitem.MessageInternal},
+		{"com.amazon.coral.service#AccessDeniedException", "500", putitem.MessageInternal},
+		{"", "500", putitem.MessageInternal},
 	} {
 		body := fmt.Sprintf(`{"__type":%q,"message":"internal detail"}`, c.errorType)
 		if c.errorType == "" {
 			body = `{}`
 		}
 		res := render(t, r, clientError.Template, body, ctx)
-		if res.Status != c.status || !sameJSON(res.Output, string(mapping.ErrorAnswer(c.message))) {
-			t.Errorf("%s: override %q body %s, want %q %s", c.errorType, res.Status, res.Output, c.status, mapping.ErrorAnswer(c.message))
+		if res.Status != c.status || !sameJSON(res.Output, string(putitem.ErrorAnswer(c.message))) {
+			t.Errorf("%s: override %q body %s, want %q %s", c.errorType, res.Status, res.Output, c.status, putitem.ErrorAnswer(c.message))
 		}
 	}
 	if clientError.StatusCode != "400" {
@@ -134,7 +134,7 @@ func TestResponsesRender(t *testing.T) {
 	// A 5xx of DynamoDB may come after the write: the answer must not say
 	// the item was not stored.
 	res = render(t, r, serverError.Template, `{"__type":"com.amazonaws.dynamodb#InternalServerError"}`, ctx)
-	if serverError.StatusCode != "500" || !sameJSON(res.Output, string(mapping.ErrorAnswer(mapping.MessageUncertain))) || strings.Contains(res.Output, "not stored") {
+	if serverError.StatusCode != "500" || !sameJSON(res.Output, string(putitem.ErrorAnswer(putitem.MessageUncertain))) || strings.Contains(res.Output, "not stored") {
 		t.Errorf("server error: %s %s", serverError.StatusCode, res.Output)
 	}
 	for _, p := range []string{`4\d{2}`, `5\d{2}`} {
@@ -151,7 +151,7 @@ func render(t *testing.T, r *velocity.Renderer, template, body string, ctx map[s
 }
 
 func TestRequestText(t *testing.T) {
-	s := load(t, "../mapping/testdata/all.yaml")
+	s := load(t, "../putitem/testdata/all.yaml")
 	text, err := vtl.Request(item.New(s), "${Table}")
 	if err != nil {
 		t.Fatal(err)
@@ -287,7 +287,7 @@ func TestNamesVelocityOrJSONPathKnow(t *testing.T) {
 	if err != nil {
 		t.Fatalf("invalid JSON: %v\n%s", err, res.Output)
 	}
-	want, err := mapping.PutItem(item.New(s), []byte(body.String()), rc, "T")
+	want, err := putitem.Request(item.New(s), []byte(body.String()), rc, "T")
 	if err != nil {
 		t.Fatal(err)
 	}

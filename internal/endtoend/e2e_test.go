@@ -19,12 +19,12 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/streamgen/streamgen"
-	"github.com/streamgen/streamgen/gocode"
+	"github.com/streamgen/streamgen/handlergen"
 	"github.com/streamgen/streamgen/internal/oracle"
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/velocity"
 	"github.com/streamgen/streamgen/item"
-	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/putitem"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/stack"
 	"github.com/streamgen/streamgen/vtl"
@@ -95,7 +95,7 @@ func TestEndToEnd(t *testing.T) {
 			}
 		}
 		// The item code as generated, but for the decode module's runtime.
-		item, err := gocode.Item(item.New(s), "main", testenv.RuntimeImport, true)
+		item, err := handlergen.Item(item.New(s), "main", testenv.RuntimeImport, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,8 +208,8 @@ func postCorpus(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, c
 			res, err := renderer.Render(velocity.Job{Template: clientError, Body: string(answer),
 				Context: velocity.Context(req.RequestID, req.EpochMillis, req.SourceIP, req.UserAgent)})
 			// No override: the 400 integration response answers, never a 200.
-			if err != nil || res.Error != "" || res.Status != "" || !jsonEqual(res.Output, string(mapping.ErrorAnswer(mapping.MessageRejected))) {
-				t.Errorf("%s: the response template answers %+v (%v) to %s, want the 400 %q", body.Name, res, err, answer, mapping.MessageRejected)
+			if err != nil || res.Error != "" || res.Status != "" || !jsonEqual(res.Output, string(putitem.ErrorAnswer(putitem.MessageRejected))) {
+				t.Errorf("%s: the response template answers %+v (%v) to %s, want the 400 %q", body.Name, res, err, answer, putitem.MessageRejected)
 			}
 		case keys[key] && s.Table.OnDuplicate == spec.Reject:
 			stats.duplicates++

@@ -20,7 +20,7 @@ import (
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/velocity"
 	"github.com/streamgen/streamgen/item"
-	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/putitem"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/stack"
 	"github.com/streamgen/streamgen/vtl"
@@ -182,7 +182,7 @@ const minValidBodies = 60
 // TestOracle renders the generated request template with Apache Velocity for
 // every corpus body of every case. The model (a real draft-04 validator) and
 // the contract (package oracle) must agree on every body; every accepted body
-// must render to one valid PutItem request, equal to package mapping's, whose
+// must render to one valid PutItem request, equal to package putitem's, whose
 // item equals the contract's.
 func TestOracle(t *testing.T) {
 	renderer := velocity.Start(t)
@@ -230,7 +230,7 @@ func TestOracle(t *testing.T) {
 }
 
 // checkRender renders body and compares the PutItem request with package
-// mapping's and its item with the contract's.
+// putitem's and its item with the contract's.
 func checkRender(r *velocity.Renderer, c oracleCase, body oracle.Body, req oracle.Request) error {
 	res, err := r.Render(velocity.Job{
 		Template: c.request,
@@ -247,13 +247,13 @@ func checkRender(r *velocity.Renderer, c oracleCase, body oracle.Body, req oracl
 	if err != nil {
 		return fmt.Errorf("rendered request is not valid JSON: %v\n  rendered: %.600s", err, res.Output)
 	}
-	rc := mapping.RequestContext{RequestID: req.RequestID, RequestTimeEpoch: req.EpochMillis, SourceIP: req.SourceIP, UserAgent: req.UserAgent}
-	want, err := mapping.PutItem(item.New(c.spec), body.JSON, rc, oracleTable)
+	rc := putitem.RequestContext{RequestID: req.RequestID, RequestTimeEpoch: req.EpochMillis, SourceIP: req.SourceIP, UserAgent: req.UserAgent}
+	want, err := putitem.Request(item.New(c.spec), body.JSON, rc, oracleTable)
 	if err != nil {
-		return fmt.Errorf("mapping.PutItem: %v", err)
+		return fmt.Errorf("putitem.Request: %v", err)
 	}
 	if !reflect.DeepEqual(oracle.Canonical(got), oracle.Canonical(want)) {
-		return fmt.Errorf("Velocity and package mapping differ:\n  velocity: %.600s\n  mapping:  %.600s", jsonText(got), jsonText(want))
+		return fmt.Errorf("Velocity and package putitem differ:\n  velocity: %.600s\n  mapping:  %.600s", jsonText(got), jsonText(want))
 	}
 	item, err := oracle.Item(c.spec, body.JSON, req)
 	if err != nil {
@@ -332,7 +332,7 @@ func jsonText(v any) string {
 
 // TestOracleResponses renders the integration response templates with
 // Velocity for DynamoDB's answers: the contract's status for each error type,
-// a JSON {"message"} without AWS internals, and the 200 answer of package mapping.
+// a JSON {"message"} without AWS internals, and the 200 answer of package putitem.
 func TestOracleResponses(t *testing.T) {
 	renderer := velocity.Start(t)
 	for _, c := range oracleCases(t) {
@@ -349,7 +349,7 @@ func TestOracleResponses(t *testing.T) {
 			ctx := velocity.Context(req.RequestID, req.EpochMillis, req.SourceIP, req.UserAgent)
 
 			res := render(t, renderer, byStatus["200"].Template, `{}`, ctx)
-			want, err := mapping.Answer(item.New(c.spec), mapping.RequestContext{RequestID: req.RequestID, RequestTimeEpoch: req.EpochMillis, SourceIP: req.SourceIP, UserAgent: req.UserAgent})
+			want, err := putitem.Answer(item.New(c.spec), putitem.RequestContext{RequestID: req.RequestID, RequestTimeEpoch: req.EpochMillis, SourceIP: req.SourceIP, UserAgent: req.UserAgent})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -383,7 +383,7 @@ func TestOracleResponses(t *testing.T) {
 				}
 			}
 			res = render(t, renderer, byStatus["500"].Template, `{"__type":"InternalServerError","message":"`+secret+`"}`, ctx)
-			if !jsonEqual(res.Output, string(mapping.ErrorAnswer(mapping.MessageUncertain))) {
+			if !jsonEqual(res.Output, string(putitem.ErrorAnswer(putitem.MessageUncertain))) {
 				t.Errorf("5xx answer: %s", res.Output)
 			}
 		})

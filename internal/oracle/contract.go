@@ -1,6 +1,6 @@
 // Package oracle is test tooling that states the spec contract
 // (/work/shared/spec-format.md) a second time, independently of the product's
-// schema and mapping packages: which request bodies are valid, and which
+// schema and putitem packages: which request bodies are valid, and which
 // DynamoDB item a valid body must become. It also builds the adversarial corpus
 // of bodies the oracle tests send through Velocity, the model and DynamoDB.
 package oracle

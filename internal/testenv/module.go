@@ -15,7 +15,7 @@ const RuntimeImport = "example.com/user/internal/handler"
 // UserModule makes a Go module in a temporary folder that holds a copy of
 // the handler runtime (root/handler, at RuntimeImport) as every generated
 // handler module does, so that the handlers of many specs can be built in
-// one go command: their item code generated with gocode.Item(s, "main",
+// one go command: their item code generated with handlergen.Item(s, "main",
 // RuntimeImport, true), each in a folder of its own. It carries the
 // repository's requirements and go.sum, so building in it needs no module
 // download, and nothing of this repository's module.

@@ -1,4 +1,4 @@
-package gocode
+package handlergen
 
 import (
 	_ "embed"

@@ -1,4 +1,4 @@
-package gocode
+package handlergen
 
 import (
 	"fmt"
@@ -54,7 +54,7 @@ type builder struct {
 
 func (b *builder) fail(f *item.Field, t spec.Type) {
 	if b.err == nil {
-		b.err = fmt.Errorf("gocode: %s: unknown field type %q", f.Path, t)
+		b.err = fmt.Errorf("handlergen: %s: unknown field type %q", f.Path, t)
 	}
 }
 
@@ -252,7 +252,7 @@ func typeNames(fields []*item.Field) (map[string]string, error) {
 			name += "_" + pathIdent(path)
 		}
 		if other, ok := byName[name]; ok {
-			return nil, fmt.Errorf("gocode: objects %s and %s get the same Go type name %s", other, path, name)
+			return nil, fmt.Errorf("handlergen: objects %s and %s get the same Go type name %s", other, path, name)
 		}
 		byName[name] = path
 		types[path] = name

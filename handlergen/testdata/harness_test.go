@@ -1,6 +1,6 @@
 package main
 
-// Copied next to a generated handler by gocode's tests: runs sample stream
+// Copied next to a generated handler by handlergen's tests: runs sample stream
 // records (records.json, from the spec) through the generated decoders and
 // the handler runtime.
 

@@ -1,10 +1,11 @@
-// Package gocode generates the Go code of a spec's stream handler: the item's
-// types and their decoders (handler/item_gen.go, regenerated every time) and
-// the user's process function (handler/main.go, written only when absent).
+// Package handlergen generates the Go code of a spec's stream handler: the
+// item's types and their decoders (handler/item_gen.go, regenerated every
+// time) and the user's process function (handler/main.go, written only when
+// absent). (Not "gocode", the name of a well-known Go tool.)
 // The generated code runs on the runtime library in package handler, of
 // which gen writes a copy into the handler's own module (RuntimeDir), so the
 // handler builds wherever its folder is.
-package gocode
+package handlergen
 
 import (
 	"bytes"
@@ -89,11 +90,11 @@ func newMainFile(s *spec.Spec) mainFile {
 func render(name string, data any) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := tmpl().ExecuteTemplate(&buf, name, data); err != nil {
-		return nil, fmt.Errorf("gocode: %s: %w", name, err)
+		return nil, fmt.Errorf("handlergen: %s: %w", name, err)
 	}
 	src, err := format.Source(buf.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("gocode: %s: generated code does not parse: %w\n%s", name, err, buf.Bytes())
+		return nil, fmt.Errorf("handlergen: %s: generated code does not parse: %w\n%s", name, err, buf.Bytes())
 	}
 	return src, nil
 }

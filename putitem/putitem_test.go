@@ -1,4 +1,4 @@
-package mapping_test
+package putitem_test
 
 import (
 	"encoding/json"
@@ -8,14 +8,14 @@ import (
 
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/item"
-	"github.com/streamgen/streamgen/mapping"
+	"github.com/streamgen/streamgen/putitem"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
 
 func load(t testing.TB, file string) *spec.Spec { return testenv.Read(t, spec.ReadFile, file) }
 
-var rc = mapping.RequestContext{
+var rc = putitem.RequestContext{
 	RequestID:        "req-1",
 	RequestTimeEpoch: 1700000000123,
 	SourceIP:         "192.0.2.1",
@@ -63,7 +63,7 @@ func TestItem(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := mapping.Item(item.New(s), []byte(c.body), rc)
+			got, err := putitem.Item(item.New(s), []byte(c.body), rc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,7 +81,7 @@ func TestItemRejectsBodiesTheModelRejects(t *testing.T) {
 		`[]`, `{}`, `{"message":1}`, `{"message":"m","count":"1"}`, `{"message":"m","labels":[]}`,
 		`{"message":"m","lines":[{}]}`, `{"message":"m"} x`, `{"message":"m","matrix":[1]}`,
 	} {
-		if item, err := mapping.Item(item.New(s), []byte(body), rc); err == nil {
+		if item, err := putitem.Item(item.New(s), []byte(body), rc); err == nil {
 			t.Errorf("body %s: want an error, got %s", body, encode(t, item))
 		}
 	}
@@ -90,7 +90,7 @@ func TestItemRejectsBodiesTheModelRejects(t *testing.T) {
 func TestEmptyBodyIsAnEmptyObject(t *testing.T) {
 	s := load(t, "../streamer.yaml")
 	s.Fields[1].Required = false // message
-	got, err := mapping.Item(item.New(s), []byte(" \n"), rc)
+	got, err := putitem.Item(item.New(s), []byte(" \n"), rc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestPutItem(t *testing.T) {
 		{spec.Overwrite, `{"TableName":"T","Item":{"id":{"S":"req-1"},"message":{"S":"hi"}}}`},
 	} {
 		s.Table.OnDuplicate = c.onDuplicate
-		got, err := mapping.PutItem(item.New(s), []byte(`{"message":"hi"}`), rc, "T")
+		got, err := putitem.Request(item.New(s), []byte(`{"message":"hi"}`), rc, "T")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestAnswer(t *testing.T) {
 		{bodyKeys, `{}`},
 		{agentKey, `{"id":"curl/8 \"x\" \\ ' $y #z"}`},
 	} {
-		got, err := mapping.Answer(item.New(c.s), rc)
+		got, err := putitem.Answer(item.New(c.s), rc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,14 +147,14 @@ func TestAnswer(t *testing.T) {
 }
 
 func TestMessagesNeedNoEscaping(t *testing.T) {
-	for _, m := range []string{mapping.MessageInvalidBody, mapping.MessageDuplicate, mapping.MessageThrottled,
-		mapping.MessageRejected, mapping.MessageInternal, mapping.MessageUncertain, mapping.MessageMediaType} {
+	for _, m := range []string{putitem.MessageInvalidBody, putitem.MessageDuplicate, putitem.MessageThrottled,
+		putitem.MessageRejected, putitem.MessageInternal, putitem.MessageUncertain, putitem.MessageMediaType} {
 		if m == "" || strings.ContainsAny(m, "\"\\$#") {
 			t.Errorf("message %q is empty or needs escaping in JSON or VTL", m)
 		}
 		var back map[string]string
-		if err := json.Unmarshal(mapping.ErrorAnswer(m), &back); err != nil || back["message"] != m {
-			t.Errorf("ErrorAnswer(%q) = %s", m, mapping.ErrorAnswer(m))
+		if err := json.Unmarshal(putitem.ErrorAnswer(m), &back); err != nil || back["message"] != m {
+			t.Errorf("ErrorAnswer(%q) = %s", m, putitem.ErrorAnswer(m))
 		}
 	}
 }
@@ -163,12 +163,12 @@ func TestMessagesNeedNoEscaping(t *testing.T) {
 // body that passed the model can still hit; the 400 names each.
 func TestRejectedSaysWhy(t *testing.T) {
 	for _, cause := range []string{"key value", "2048 bytes", "1024 bytes", "400 KB", "38 digits", "9.99e125"} {
-		if !strings.Contains(mapping.MessageRejected, cause) {
-			t.Errorf("the 400 of a refused item does not name %q: %s", cause, mapping.MessageRejected)
+		if !strings.Contains(putitem.MessageRejected, cause) {
+			t.Errorf("the 400 of a refused item does not name %q: %s", cause, putitem.MessageRejected)
 		}
 	}
 	for _, internal := range []string{"ValidationException", "DynamoDB", "com.amazon"} {
-		if strings.Contains(mapping.MessageRejected, internal) {
+		if strings.Contains(putitem.MessageRejected, internal) {
 			t.Errorf("the 400 of a refused item shows %q", internal)
 		}
 	}
@@ -206,7 +206,7 @@ func FuzzItem(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		_, err := mapping.Item(item.New(s), body, rc)
+		_, err := putitem.Item(item.New(s), body, rc)
 		if err != nil && v.Validate(body) == nil {
 			t.Errorf("body %q passed the model but did not map: %v", body, err)
 		}

@@ -1,13 +1,15 @@
-// Package mapping is the pure-Go reference of how a request body becomes a
+// Package putitem is the pure-Go reference of how a request body becomes a
 // DynamoDB item: the rules the request mapping template (package vtl)
 // implements, in Go, for `gen local` and for the tests that render the VTL
-// with Velocity and compare.
+// with Velocity and compare. Named for the request it stands for, as
+// "mapping" already means API Gateway's mapping templates and Lambda's event
+// source mapping.
 //
 // The rules, per field, in this order: a server-set field takes its value from
 // the request context; a field the body gives is mapped from the body; a field
 // with a default is mapped from the default; any other field is absent.
 // Strings are kept byte for byte and numbers as their exact decimal text.
-package mapping
+package putitem
 
 import (
 	"bytes"
@@ -45,9 +47,9 @@ func Item(it *item.Item, body []byte, rc RequestContext) (map[string]any, error)
 	return Attributes(it.Fields, obj, rc.value)
 }
 
-// PutItem is the whole DynamoDB PutItem request the request mapping template
+// Request is the whole DynamoDB PutItem request the request mapping template
 // renders for body, with tableName as its TableName.
-func PutItem(it *item.Item, body []byte, rc RequestContext, tableName string) (map[string]any, error) {
+func Request(it *item.Item, body []byte, rc RequestContext, tableName string) (map[string]any, error) {
 	attrs, err := Item(it, body, rc)
 	if err != nil {
 		return nil, err

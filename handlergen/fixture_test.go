@@ -1,4 +1,4 @@
-package gocode
+package handlergen
 
 import (
 	"bytes"
@@ -46,7 +46,7 @@ func TestBenchmarkFixtures(t *testing.T) {
 			}
 			got, err := os.ReadFile(path)
 			if err != nil || !bytes.Equal(got, want) {
-				t.Errorf("%s is stale (%v): run go test ./gocode -run TestBenchmarkFixtures -update", path, err)
+				t.Errorf("%s is stale (%v): run go test ./handlergen -run TestBenchmarkFixtures -update", path, err)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-// Package goname names spec fields in Go, for the handler's code (gocode)
+// Package goname names spec fields in Go, for the handler's code (handlergen)
 // and for the spec's checks of goName keys (spec), so that both agree.
 package goname
 

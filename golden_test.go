@@ -127,14 +127,7 @@ func TestOutIsCurrent(t *testing.T) {
 // seedFiles generates from streamer.yaml, the seed, as `gen` does.
 func seedFiles(t *testing.T) (*spec.Spec, []genfile.File) {
 	t.Helper()
-	src, err := os.ReadFile("streamer.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := spec.Parse("streamer.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := testenv.Read(t, spec.ReadFile, "streamer.yaml")
 	files, err := streamgen.Generate(s)
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package item_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -23,15 +22,7 @@ func TestExampleBodyPassesTheModel(t *testing.T) {
 	examples, _ := filepath.Glob("../examples/*.yaml")
 	checked := 0
 	for _, path := range append(append(specs, examples...), "../streamer.yaml") {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := spec.Parse(path, src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		it := item.New(s)
+		it := item.New(testenv.Read(t, spec.ReadFile, path))
 		v, err := schema.NewValidator(it)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"github.com/streamgen/streamgen/internal/oracle"
+	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -26,20 +27,7 @@ func library(t *testing.T, s *spec.Spec) *jsonschema.Schema {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(model))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft4)
-	if err := c.AddResource("model.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("model.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch
+	return testenv.Draft4(t, model)
 }
 
 // libraryProblems is Validate's answer with the library in place of

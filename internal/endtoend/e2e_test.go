@@ -683,16 +683,7 @@ func parseCase(t *testing.T, name string) *spec.Spec {
 	if name == deepCase {
 		return deepSpec(t)
 	}
-	path := filepath.Join("testdata", name, "spec.yaml")
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := spec.Parse(path, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return testenv.Read(t, spec.ReadFile, filepath.Join("testdata", name, "spec.yaml"))
 }
 
 // newDecodeModule is one module for the generated handlers of every case,

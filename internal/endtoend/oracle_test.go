@@ -121,24 +121,11 @@ func newOracleCase(t *testing.T, name string, s *spec.Spec) oracleCase {
 	if !bytes.Contains(request, []byte(ref)) {
 		t.Fatalf("%s: request.vtl does not name the table as %s", name, ref)
 	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(model))
-	if err != nil {
-		t.Fatalf("%s: model.json: %v", name, err)
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft4)
-	if err := c.AddResource("model.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("model.json")
-	if err != nil {
-		t.Fatalf("%s: model.json: %v", name, err)
-	}
 	return oracleCase{
 		name:    name,
 		spec:    s,
 		request: strings.ReplaceAll(string(request), ref, oracleTable),
-		model:   sch,
+		model:   testenv.Draft4(t, model),
 	}
 }
 

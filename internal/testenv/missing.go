@@ -1,10 +1,11 @@
 // Package testenv is test tooling shared by streamgen's tests, written once:
 // the golden cases of testdata/ (Cases), the -update flag every test package
-// must accept (Update), file and go-command helpers, a Go module for built
-// handlers (UserModule), local services (moto_server), and what happens when
-// a tool the tests need is missing: a skip on a developer's machine, a
-// failure under CI. It imports nothing of the project, so that the tests of
-// every package, spec's included, can use it.
+// must accept (Update), file and go-command helpers, the reference draft-04
+// validator (Draft4), a Go module for built handlers (UserModule), local
+// services (moto_server), and what happens when a tool the tests need is
+// missing: a skip on a developer's machine, a failure under CI. It imports
+// nothing of the project, so that the tests of every package, spec's
+// included, can use it.
 package testenv
 
 import (

@@ -174,6 +174,16 @@ func attrOf(t spec.Type) Attr {
 	return ""
 }
 
+// Updatable reports whether an update body may set the field: the key
+// addresses the item and server-set fields are the server's, so neither
+// changes after create.
+func (f *Field) Updatable() bool { return f.Presence.FromBody() && f.Key == NotKey }
+
+// Removable reports whether an update body's null may remove the field:
+// only a field a stored item may lack (a required or defaulted field is
+// always present, and the handler's Go type says so).
+func (f *Field) Removable() bool { return f.Presence == Optional && f.Key == NotKey }
+
 // MinItems is the fewest elements a body's array may have, or nil for no
 // limit: a set has at least one, as DynamoDB has no empty set.
 func (f *Field) MinItems() *int {

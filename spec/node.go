@@ -25,6 +25,9 @@ type parser struct {
 	broken map[*Field]bool
 	// goNameAt holds where each goName is, for errors about its siblings.
 	goNameAt map[*Field]*yaml.Node
+	// routeNodes holds where each route of api.routes is, for the rules
+	// that depend on the table (query needs a sort key).
+	routeNodes map[Route]*yaml.Node
 }
 
 func (p *parser) errorf(n *yaml.Node, path, format string, args ...any) {

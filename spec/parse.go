@@ -34,7 +34,7 @@ func boundedRe(expr string, max int) func(string) bool {
 
 var (
 	topKeys    = []string{"version", "name", "api", "table", "fields", "stream", "tracing", "alarms"}
-	apiKeys    = []string{"path", "stage", "auth", "throttle", "cors"}
+	apiKeys    = []string{"path", "stage", "auth", "throttle", "cors", "routes"}
 	tableKeys  = []string{"partitionKey", "sortKey", "ttl", "onDuplicate", "retain"}
 	streamKeys = []string{"view", "events", "batchSize", "batchWindow", "retries", "maxRecordAge", "parallelization", "memory", "timeout",
 		"onFailure", "failureRetention", "logLevel", "environment", "permissions"}
@@ -252,6 +252,9 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 	}
 	if e, ok := top["table"]; ok {
 		s.Table = p.table(e, s)
+		if n := p.routeNodes[Query]; n != nil && s.Table.SortKey == "" && s.Table.PartitionKey != "" {
+			p.errorf(n, "api.routes", "query reads a partition's items in sort-key order, so it needs table.sortKey; without one, read gets the item by its key")
+		}
 	}
 	s.Stream = p.stream(top["stream"])
 	if e, ok := top["tracing"]; ok {
@@ -264,7 +267,7 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 }
 
 func (p *parser) api(e entry) API {
-	a := API{Path: "/InsertItem", Stage: "prod", Auth: AuthNone}
+	a := API{Path: "/InsertItem", Stage: "prod", Auth: AuthNone, Routes: []Route{Create}}
 	if e.value == nil {
 		return a
 	}
@@ -293,7 +296,51 @@ func (p *parser) api(e entry) API {
 	if e, ok := m["cors"]; ok {
 		a.CORS = p.cors(e.value)
 	}
+	if e, ok := m["routes"]; ok {
+		a.Routes = p.routes(e.value, a.Auth)
+	}
 	return a
+}
+
+// routes reads api.routes, returned in the order of RouteNames. update and
+// delete change stored data, so they need callers who authenticate.
+func (p *parser) routes(n *yaml.Node, auth Auth) []Route {
+	const path = "api.routes"
+	if !p.isList(n, path) {
+		return []Route{Create}
+	}
+	if len(n.Content) == 0 {
+		p.errorf(n, path, "is empty, so the API would serve nothing; name at least one of create, read, query, update, delete")
+		return nil
+	}
+	names := make([]string, len(RouteNames))
+	for i, r := range RouteNames {
+		names[i] = string(r)
+	}
+	given := map[Route]*yaml.Node{}
+	for i, c := range n.Content {
+		at := index(path, i)
+		v, ok := p.oneOf(c, at, "route", names, map[string]string{"get": "read", "put": "create", "post": "create", "patch": "update", "list": "query", "remove": "delete"})
+		switch {
+		case !ok:
+			continue
+		case given[Route(v)] != nil:
+			p.errorf(c, at, "duplicate route %q", v)
+			continue
+		}
+		given[Route(v)] = c
+		if r := Route(v); (r == Update || r == Delete) && auth == AuthNone {
+			p.errorf(c, at, "%s changes stored data, so it needs api.auth: iam or api_key (api.auth is none)", v)
+		}
+	}
+	p.routeNodes = given
+	var out []Route
+	for _, r := range RouteNames {
+		if given[r] != nil {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // apiPath checks a POST route: one or more segments of [A-Za-z0-9._-].

@@ -62,7 +62,7 @@ func TestParseContract(t *testing.T) {
 		File:    "testdata/contract.yaml",
 		Version: 1,
 		Name:    "streamer",
-		API:     API{Path: "/InsertItem", Stage: "prod", Auth: AuthNone, Throttle: &Throttle{Rate: 100, Burst: 200}},
+		API:     API{Path: "/InsertItem", Stage: "prod", Auth: AuthNone, Throttle: &Throttle{Rate: 100, Burst: 200}, Routes: []Route{Create}},
 		Table:   Table{PartitionKey: "id", SortKey: "createdAt", TTL: "expiresAt", OnDuplicate: Reject, Retain: true},
 		Fields: []*Field{id, createdAt, message, status, count, f("price", Number, 39), f("urgent", Boolean, 40), tags,
 			f("labels", StringSet, 42), scores, author, lines},
@@ -84,7 +84,7 @@ func TestParseDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantAPI := API{Path: "/InsertItem", Stage: "prod", Auth: AuthNone}
+	wantAPI := API{Path: "/InsertItem", Stage: "prod", Auth: AuthNone, Routes: []Route{Create}}
 	wantTable := Table{PartitionKey: "k", OnDuplicate: Reject, Retain: true}
 	wantStream := Stream{View: "NEW_IMAGE", Events: []string{"INSERT", "MODIFY", "REMOVE"}, BatchSize: 100,
 		Retries: 3, MaxRecordAge: -1, Parallelization: 1, Memory: 256, Timeout: 30,
@@ -192,6 +192,7 @@ api:
   auth: iam
   throttle: {rate: 0.5, burst: 3}
   cors: [https://a.example.com, "http://localhost:8080"]
+  routes: [delete, query, create, read, update]
 table:
   partitionKey: pk
   sortKey: sk
@@ -248,7 +249,8 @@ alarms:
 		t.Fatal(err)
 	}
 	if want := (API{Path: "/v1/in.put_x-y", Stage: "Stage_2", Auth: AuthIAM, Throttle: &Throttle{Rate: 0.5, Burst: 3},
-		CORS: []string{"https://a.example.com", "http://localhost:8080"}}); !reflect.DeepEqual(s.API, want) {
+		CORS:   []string{"https://a.example.com", "http://localhost:8080"},
+		Routes: []Route{Create, Read, Query, Update, Delete}}); !reflect.DeepEqual(s.API, want) {
 		t.Errorf("api: %+v", s.API)
 	}
 	if want := (Table{PartitionKey: "pk", SortKey: "sk", TTL: "exp", OnDuplicate: Overwrite, Retain: false}); s.Table != want {

@@ -35,6 +35,31 @@ type API struct {
 	Auth     Auth      // AuthNone by default
 	Throttle *Throttle // nil: no stage-wide throttling
 	CORS     []string  // allowed origins; empty: no CORS
+	Routes   []Route   // in the order of RouteNames; [create] by default
+}
+
+// Route is an operation the API serves on the table's items.
+type Route string
+
+const (
+	Create Route = "create" // POST <path>: PutItem
+	Read   Route = "read"   // GET the item's address: GetItem
+	Query  Route = "query"  // GET <path>/{pk}: Query of the partition (needs a sort key)
+	Update Route = "update" // PATCH the item's address: UpdateItem
+	Delete Route = "delete" // DELETE the item's address: DeleteItem
+)
+
+// RouteNames are the routes, in the order API.Routes keeps.
+var RouteNames = []Route{Create, Read, Query, Update, Delete}
+
+// Has reports whether the API serves the route.
+func (a API) Has(r Route) bool {
+	for _, x := range a.Routes {
+		if x == r {
+			return true
+		}
+	}
+	return false
 }
 
 // Auth says how callers of the API authenticate.

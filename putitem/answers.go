@@ -32,6 +32,24 @@ const (
 	MessageUncertain = "Internal error, the item may or may not be stored"
 	// MessageMediaType is the 415 of a request that is not application/json.
 	MessageMediaType = "Content-Type must be application/json"
+
+	// The answers of the read, query, update and delete routes.
+
+	// MessageNotFound is the 404 of a key with no item (read, update, delete).
+	MessageNotFound = "No item has this key"
+	// MessageBadKey is the 400 of a path key DynamoDB cannot take: a number
+	// key that is not a decimal number, or a key over its size.
+	MessageBadKey = "The key in the path is not valid: a number key is a decimal number, a partition key at most 2048 bytes, a sort key at most 1024 bytes"
+	// MessageBadQuery is the 400 of a query's parameters out of range.
+	MessageBadQuery = "Invalid query: limit is an integer from 1 to 100, order is asc or desc, and next is a token a previous page gave"
+	// MessageReadFailed is the 500 of a read or query that failed.
+	MessageReadFailed = "Internal error, the item could not be read"
+	// MessageNotChanged is the 500 of an update or delete that failed before
+	// it could happen.
+	MessageNotChanged = "Internal error, the item was not changed"
+	// MessageChangeUncertain is the 500 of an update or delete whose outcome
+	// is unknown (see MessageUncertain).
+	MessageChangeUncertain = "Internal error, the item may or may not be changed"
 )
 
 // Answer is the body of the 200 answer: a JSON object of the server-set key

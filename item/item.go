@@ -23,6 +23,7 @@ type Item struct {
 	Spec   *spec.Spec // the settings besides the fields (table, stream, API)
 	Fields []*Field   // the top-level fields, in the order of the spec
 	Keys   []*Field   // the partition key, then the sort key if there is one
+	IDs    IDs        // the logical IDs of the stack's resources
 }
 
 // Presence says where a stored item's attribute comes from.
@@ -96,7 +97,7 @@ type Field struct {
 
 // New builds the item of s, a spec that spec.Parse returned.
 func New(s *spec.Spec) *Item {
-	it := &Item{Spec: s}
+	it := &Item{Spec: s, IDs: newIDs(s.Name)}
 	for _, f := range s.Fields {
 		it.Fields = append(it.Fields, newField(f, keyRole(s, f)))
 	}

@@ -32,7 +32,7 @@ import (
 // patterns: only the commands that generate pay for them.
 var tmpl = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("vtl").Delims("<<", ">>").
-		ParseFS(templates.FS, "request.vtl.tmpl", "responses.vtl.tmpl"))
+		ParseFS(templates.FS, "request.vtl.tmpl", "responses.vtl.tmpl", "write.vtl.tmpl"))
 })
 
 // Request returns the request mapping template of it.
@@ -46,8 +46,7 @@ func Request(it *item.Item, tableName string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	table, _ := json.Marshal(tableName)
-	view := requestView{Table: string(table[1 : len(table)-1]), Item: item}
+	view := requestView{Table: jsonStringContent(tableName), Item: item}
 	if it.Spec.Table.OnDuplicate == spec.Reject {
 		view.Condition = `"ConditionExpression":` + jsonString(putitem.ConditionExpression) +
 			`,"ExpressionAttributeNames":{` + jsonString(putitem.KeyPlaceholder) + ":" + jsonString(it.Keys[0].Name) + "}"

@@ -1,0 +1,142 @@
+package vtl_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/streamgen/streamgen/internal/velocity"
+	"github.com/streamgen/streamgen/item"
+	"github.com/streamgen/streamgen/putitem"
+	"github.com/streamgen/streamgen/spec"
+	"github.com/streamgen/streamgen/vtl"
+)
+
+// updateBodies of testdata/all.yaml that pass its update model.
+var updateBodies = []string{
+	`{"message":"hi"}`,
+	`{"count":null}`,
+	`{"urgent":false}`,
+	`{"urgent":null,"tags":null,"labels":null,"scores":null,"matrix":null,"grid":null,"author":null}`,
+	`{"note":"","message":"q\"b\\s'$x#y##z#*c*#\u0000\u001f\u2028😀é\\","status":"done"}`,
+	`{"note":"\",\"x\":{\"S\":\"","message":"#f0 = :v0 REMOVE #f1 ${x} $input.body #set($a=1)"}`,
+	`{"count":0,"price":-0,"scores":[1e3,1.50,-2],"sizes":[5,-1.5e-3],"kinds":["x$"],"flags":[]}`,
+	`{"tags":["'","\\'","\""],"labels":["b","a"],"matrix":[[],[1,2.5]],"grid":[[1,2],[3]]}`,
+	`{"author":{"name":"n","email":"a@b"},"lines":[{"sku":"s1"},{"sku":"s2","qty":7}]}`,
+	`{"author":{"name":""},"count":null,"message":"m"}`,
+}
+
+var pathParams = map[string]map[string]string{"path": {"pk": `a"b\c'd$e#f`, "sk": "1700000000123"}}
+
+// TestUpdateRenders renders the update template with Velocity 1.7: every body
+// becomes one UpdateItem whose expression names only the model's
+// placeholders, the fields given in it, SET for values and REMOVE for nulls,
+// with each value written as create writes it (putitem.Attribute).
+func TestUpdateRenders(t *testing.T) {
+	r := velocity.Start(t)
+	it := item.New(load(t, "../putitem/testdata/all.yaml"))
+	template, err := vtl.Update(it, "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range updateBodies {
+		res := r.MustRender(t, velocity.Job{Template: template, Body: body, Params: pathParams,
+			Context: velocity.Context(rc.RequestID, rc.RequestTimeEpoch, rc.SourceIP, rc.UserAgent)})
+		got, err := decode(res.Output)
+		if err != nil {
+			t.Errorf("body %s: rendered invalid JSON: %v\n%s", body, err, res.Output)
+			continue
+		}
+		want := wantUpdate(t, it, body)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("body %s\n got %s\nwant %s", body, encode(got), encode(want))
+		}
+	}
+}
+
+// wantUpdate is the UpdateItem the contract asks for body, field by field.
+func wantUpdate(t *testing.T, it *item.Item, body string) map[string]any {
+	t.Helper()
+	obj, err := decode(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]any{"#pk": "id"}
+	values := map[string]any{}
+	var set, remove []string
+	n := 0
+	for _, f := range it.Fields {
+		if !f.Updatable() {
+			continue
+		}
+		if v, given := obj[f.Name]; given {
+			names[fmt.Sprintf("#f%d", n)] = f.Name
+			if v == nil {
+				remove = append(remove, fmt.Sprintf("#f%d", n))
+			} else {
+				set = append(set, fmt.Sprintf("#f%d = :v%d", n, n))
+				if values[fmt.Sprintf(":v%d", n)], err = putitem.Attribute(f, v, contextValue); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		n++
+	}
+	var expr []string
+	if len(set) > 0 {
+		expr = append(expr, "SET "+strings.Join(set, ", "))
+	}
+	if len(remove) > 0 {
+		expr = append(expr, "REMOVE "+strings.Join(remove, ", "))
+	}
+	want := map[string]any{
+		"TableName":                "T",
+		"Key":                      map[string]any{"id": map[string]any{"S": `a"b\c'd$e#f`}, "createdAt": map[string]any{"N": "1700000000123"}},
+		"UpdateExpression":         strings.Join(expr, " "),
+		"ConditionExpression":      "attribute_exists(#pk)",
+		"ExpressionAttributeNames": names,
+		"ReturnValues":             "ALL_NEW",
+	}
+	if len(values) > 0 {
+		want["ExpressionAttributeValues"] = values
+	}
+	// decode's numbers are json.Number; putitem's number texts are strings.
+	b, _ := json.Marshal(want)
+	out, err := decode(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// contextValue is rc's value of a server-set field nested in a given object.
+func contextValue(f *item.Field) (any, error) {
+	switch f.From {
+	case spec.FromRequestID:
+		return map[string]any{"S": rc.RequestID}, nil
+	case spec.FromRequestTimeEpoch:
+		return map[string]any{"N": fmt.Sprint(rc.RequestTimeEpoch)}, nil
+	case spec.FromSourceIP:
+		return map[string]any{"S": rc.SourceIP}, nil
+	}
+	return map[string]any{"S": rc.UserAgent}, nil
+}
+
+// TestDeleteRenders: the delete template is one DeleteItem of the path's key.
+func TestDeleteRenders(t *testing.T) {
+	r := velocity.Start(t)
+	it := item.New(load(t, "../putitem/testdata/all.yaml"))
+	template, err := vtl.Delete(it, "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := r.MustRender(t, velocity.Job{Template: template, Params: pathParams,
+		Context: velocity.Context(rc.RequestID, rc.RequestTimeEpoch, rc.SourceIP, rc.UserAgent)})
+	want := `{"TableName":"T","Key":{"id":{"S":"a\"b\\c'd$e#f"},"createdAt":{"N":"1700000000123"}},` +
+		`"ConditionExpression":"attribute_exists(#pk)","ExpressionAttributeNames":{"#pk":"id"},"ReturnValues":"ALL_OLD"}`
+	if !sameJSON(res.Output, want) {
+		t.Errorf("got  %s\nwant %s", res.Output, want)
+	}
+}

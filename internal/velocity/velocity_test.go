@@ -30,6 +30,9 @@ func TestEmulation(t *testing.T) {
 		{"path object is a map", `$input.path('$').containsKey("s") $input.path('$').containsKey("zz") $input.path('$.obj').size() $input.path('$.obj').keySet()`,
 			`true false 2 [a, b]`},
 		{"path list", `#foreach($x in $input.path('$.list'))[$x]#end $input.path('$.list').size()`, `[1][two][{x=true}] 3`},
+		// The update template tells a null (remove) from an absent field (leave).
+		{"null is present and null", `#set($o = $input.path('$.obj'))$o.containsKey("a") #if($o.get("a") == $null)null#end #if($o.get("b") == $null)null#{else}value#end $o.containsKey("zz")`,
+			`true null value false`},
 		{"empty string is present", `$input.path('$').containsKey("empty") "$input.path('$.empty')"`, `true ""`},
 		{"missing path prints the reference", `$input.json('$.nope')|$!input.path('$.nope')|`, `$input.json('$.nope')||`},
 		{"body", `$input.body`, body},

@@ -1,0 +1,192 @@
+package oracle
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/streamgen/streamgen/spec"
+)
+
+// Updatable are the fields an update body may set, in spec order: neither a
+// key (it addresses the item) nor server-set. The update expression's
+// placeholders #fN and :vN number this list.
+func Updatable(s *spec.Spec) []*spec.Field {
+	keys := map[string]bool{s.Table.PartitionKey: true, s.Table.SortKey: true}
+	var out []*spec.Field
+	for _, f := range s.Fields {
+		if !keys[f.Name] && !f.ServerSet() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// removable says whether an update's null may remove f: only a field a
+// stored item may lack (neither required nor defaulted).
+func removable(f *spec.Field) bool { return !f.Required && f.Default == nil }
+
+// Update is what the contract says an update body does to the item.
+type Update struct {
+	Set    map[string]any // field name -> its new attribute value (DynamoDB JSON)
+	Remove []string       // the fields given as null, in spec order
+}
+
+// CheckUpdate says why the contract rejects an update body, or nil: it must
+// be an object of at least one Updatable field, each with a value valid as
+// for create, or null for a field a stored item may lack.
+func CheckUpdate(s *spec.Spec, body []byte) error {
+	_, err := UpdateOf(s, body, Request{})
+	return err
+}
+
+// UpdateOf is what a valid update body sets and removes; req gives the
+// server-set fields of the objects it holds.
+func UpdateOf(s *spec.Spec, body []byte, req Request) (Update, error) {
+	v, err := Decode(body)
+	if err != nil {
+		return Update{}, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return Update{}, fmt.Errorf("$: want an object, got %s", kind(v))
+	}
+	if len(m) == 0 {
+		return Update{}, fmt.Errorf("$: no field to update")
+	}
+	byName := map[string]*spec.Field{}
+	for _, f := range Updatable(s) {
+		byName[f.Name] = f
+	}
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		f := byName[name]
+		switch {
+		case f == nil:
+			return Update{}, fmt.Errorf("$: field %q cannot be updated", name)
+		case m[name] == nil && !removable(f):
+			return Update{}, fmt.Errorf("$.%s: null, but the field cannot be removed", name)
+		case m[name] != nil:
+			if err := CheckValue(f, m[name], "$."+name); err != nil {
+				return Update{}, err
+			}
+		}
+	}
+	u := Update{Set: map[string]any{}}
+	for _, f := range Updatable(s) {
+		switch v, given := m[f.Name]; {
+		case !given:
+		case v == nil:
+			u.Remove = append(u.Remove, f.Name)
+		default:
+			u.Set[f.Name] = attribute(f, v, req)
+		}
+	}
+	return u, nil
+}
+
+// UpdateCorpus returns adversarial update bodies for s: every body of Corpus
+// cut down to the Updatable fields (so every nasty string and edge number in
+// every position, every type), each removable field as null alone and all of
+// them at once, values and nulls mixed, and bodies the contract rejects:
+// empty, a key, a server-set field, a null that cannot remove, names that
+// look like the expression's placeholders or syntax.
+func UpdateCorpus(s *spec.Spec) ([]Body, error) {
+	create, err := Corpus(s)
+	if err != nil {
+		return nil, err
+	}
+	updatable := Updatable(s)
+	var bodies []Body
+	add := func(name string, members ...member) {
+		bodies = append(bodies, Body{Name: name, JSON: jsonObject(members)})
+	}
+	var full []member
+	for _, c := range create {
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(c.JSON, &fields) != nil {
+			continue
+		}
+		var members []member
+		for _, f := range updatable {
+			if v, ok := fields[f.Name]; ok {
+				members = append(members, member{f.Name, v})
+			}
+		}
+		if len(members) > 0 {
+			add("create/"+c.Name, members...)
+		}
+		if c.Name == "full" {
+			full = members
+		}
+	}
+	var nulls []member
+	for _, f := range updatable {
+		null := member{f.Name, json.RawMessage("null")}
+		if removable(f) {
+			nulls = append(nulls, null)
+			add("null/"+f.Name, null)
+		} else {
+			add("null-not-removable/"+f.Name, null)
+		}
+	}
+	if len(nulls) > 0 {
+		add("null/all", nulls...)
+	}
+	var mixed []member
+	for i, m := range full {
+		if i%2 == 1 && removable(fieldNamed(updatable, m.name)) {
+			m.value = json.RawMessage("null")
+		}
+		mixed = append(mixed, m)
+	}
+	if len(mixed) > 0 {
+		add("mixed/every-other-null", mixed...)
+	}
+	one := json.RawMessage(`1`)
+	add("rejected/empty")
+	for _, f := range s.Fields {
+		if fieldNamed(updatable, f.Name) == nil {
+			add("rejected/not-updatable/"+f.Name, member{f.Name, json.RawMessage(`"x"`)})
+		}
+	}
+	for i, name := range []string{"#f0", ":v0", "#pk", "x = :v0, #f0", "a) REMOVE #f1", "SET", "", "$input.body", `"}`} {
+		add(fmt.Sprintf("rejected/name-%d", i), member{name, one})
+	}
+	return bodies, nil
+}
+
+func fieldNamed(fields []*spec.Field, name string) *spec.Field {
+	for _, f := range fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+type member struct {
+	name  string
+	value json.RawMessage
+}
+
+func jsonObject(members []member) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, m := range members {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, _ := json.Marshal(m.name)
+		b.Write(name)
+		b.WriteByte(':')
+		b.Write(m.value)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}

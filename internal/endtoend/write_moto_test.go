@@ -79,10 +79,13 @@ func writeOnMoto(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var validUpdates []oracle.Body
+	var validUpdates, removals []oracle.Body
 	for _, u := range updates {
 		if oracle.CheckUpdate(s, u.JSON) == nil {
 			validUpdates = append(validUpdates, u)
+			if strings.HasPrefix(u.Name, "null/") || strings.HasPrefix(u.Name, "mixed/") {
+				removals = append(removals, u)
+			}
 		}
 	}
 	nasty := nastyByBody()
@@ -113,7 +116,11 @@ func writeOnMoto(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, 
 		wantEvents = append(wantEvents, "INSERT")
 		params := keyParams(s, stored)
 
-		u := validUpdates[len(wantEvents)%len(validUpdates)]
+		// Every third update removes fields.
+		u := validUpdates[len(seen)%len(validUpdates)]
+		if len(seen)%3 == 0 && len(removals) > 0 {
+			u = removals[len(seen)/3%len(removals)]
+		}
 		update, err := oracle.UpdateOf(s, u.JSON, req)
 		if err != nil {
 			t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+
+	"github.com/streamgen/streamgen/spec"
 )
 
 // IDs are the logical IDs of the stack's resources. They derive from the spec
@@ -21,6 +23,11 @@ type IDs struct {
 	FailureBucket, FailureBucketPolicy                                       string
 	AlarmKey, AlarmTopic, HandlerErrorLogFilter                              string
 	CodeBucket, CodeKey                                                      string
+	// The item's address: <path>/{pk} and, with a sort key, <path>/{pk}/{sk},
+	// each with its CORS preflight, and the validator of path and query
+	// parameters of the routes on them.
+	KeyPath, KeyOptionsMethod, SortKeyPath, SortKeyOptionsMethod string
+	ParametersValidator                                          string
 }
 
 func newIDs(name string) IDs {
@@ -51,6 +58,11 @@ func newIDs(name string) IDs {
 		AlarmKey:              p + "AlarmKey",
 		AlarmTopic:            p + "AlarmTopic",
 		HandlerErrorLogFilter: p + "HandlerErrorLogFilter",
+		KeyPath:               p + "KeyPath",
+		KeyOptionsMethod:      p + "KeyOptionsMethod",
+		SortKeyPath:           p + "SortKeyPath",
+		SortKeyOptionsMethod:  p + "SortKeyOptionsMethod",
+		ParametersValidator:   p + "ParametersValidator",
 		CodeBucket:            "CodeBucket",
 		CreateLogsRole:        "CreateApiGatewayLogsRole",
 		CreatesLogsRole:       "CreatesApiGatewayLogsRole",
@@ -60,6 +72,24 @@ func newIDs(name string) IDs {
 
 // PathSegment is the resource of the i-th (1-based) segment of the API path.
 func (i IDs) PathSegment(n int) string { return i.prefix + "Path" + strconv.Itoa(n) }
+
+// Method is the API method of a route, e.g. "StreamerReadMethod"; create's
+// is PostMethod.
+func (i IDs) Method(r spec.Route) string {
+	if r == spec.Create {
+		return i.PostMethod
+	}
+	return i.prefix + pascal(string(r)) + "Method"
+}
+
+// Role is the role a route's integration calls DynamoDB with, allowed only
+// the route's action on the table; create's is IntegrationRole.
+func (i IDs) Role(r spec.Route) string {
+	if r == spec.Create {
+		return i.IntegrationRole
+	}
+	return i.prefix + pascal(string(r)) + "Role"
+}
 
 // GatewayResponse is the resource of a gateway response type, e.g. BAD_REQUEST_BODY.
 func (i IDs) GatewayResponse(typ string) string {

@@ -20,7 +20,6 @@ import (
 const accessLogFormat = `{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","apiKeyId":"$context.identity.apiKeyId","time":"$context.requestTime","method":"$context.httpMethod","path":"$context.resourcePath","status":"$context.status","length":"$context.responseLength","integrationStatus":"$context.integration.status","error":$context.error.messageString}`
 
 const (
-	corsAllowMethods = "'OPTIONS,POST'"
 	corsAllowHeaders = "'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token,X-Api-Key'"
 	corsMaxAge       = "'600'"
 	allowOrigin      = "Access-Control-Allow-Origin"
@@ -49,32 +48,32 @@ func (b *builder) api() error {
 	}
 	leaf := parent
 
-	b.add(id.Model, &apigateway.Model{
-		RestApiId:   cloudformation.Ref(id.API),
-		ContentType: cloudformation.String(contentTypeJSON),
-		Schema:      b.st.InlinedModel,
-	})
-	b.add(id.Validator, &apigateway.RequestValidator{
-		RestApiId:           cloudformation.Ref(id.API),
-		ValidateRequestBody: cloudformation.Bool(true),
-	})
-	b.add(id.IntegrationRole, &iam.Role{
-		AssumeRolePolicyDocument: assumeRole("apigateway.amazonaws.com"),
-		Policies: []iam.Role_Policy{{
-			PolicyName: "PutItem",
-			PolicyDocument: policy(statement{
-				Actions:   []string{"dynamodb:PutItem"},
-				Resources: []string{cloudformation.GetAtt(id.Table, "Arn")},
-			}),
-		}},
-		Tags: b.tags(),
-	})
-	b.postMethod(leaf)
-	methods := []string{id.PostMethod}
-	if len(s.API.CORS) > 0 {
-		b.optionsMethod(leaf)
-		methods = append(methods, id.OptionsMethod)
+	if s.API.Has(spec.Create) {
+		b.add(id.Model, &apigateway.Model{
+			RestApiId:   cloudformation.Ref(id.API),
+			ContentType: cloudformation.String(contentTypeJSON),
+			Schema:      b.st.InlinedModel,
+		})
+		b.add(id.Validator, &apigateway.RequestValidator{
+			RestApiId:           cloudformation.Ref(id.API),
+			ValidateRequestBody: cloudformation.Bool(true),
+		})
 	}
+	var methods []string
+	if s.API.Has(spec.Create) {
+		b.routeRole(spec.Create, "PutItem")
+		b.postMethod(leaf)
+		methods = append(methods, id.PostMethod)
+		if len(s.API.CORS) > 0 {
+			b.optionsMethod(id.OptionsMethod, leaf, []string{"POST"})
+			methods = append(methods, id.OptionsMethod)
+		}
+	}
+	routeMethods, err := b.itemRoutes(leaf)
+	if err != nil {
+		return err
+	}
+	methods = append(methods, routeMethods...)
 	gatewayResponses := b.gatewayResponses()
 	if err := b.deploymentAndStage(methods, gatewayResponses); err != nil {
 		return err
@@ -86,6 +85,20 @@ func (b *builder) api() error {
 }
 
 func (b *builder) postMethod(resource string) {
+	id := b.id
+	b.method(id.PostMethod, &apigateway.Method{
+		ResourceId:         resource,
+		HttpMethod:         "POST",
+		RequestModels:      map[string]string{contentTypeJSON: cloudformation.Ref(id.Model)},
+		RequestValidatorId: cloudformation.String(cloudformation.Ref(id.Validator)),
+	}, "PutItem", b.st.RequestTemplate, b.responses, vtl.MethodStatusCodes, spec.Create)
+}
+
+// method completes m, a method of the stage's auth, with the direct
+// DynamoDB integration that calls action with the route's role: the request
+// template (its table name filled in by Fn::Sub), the integration responses
+// with CORS headers, and a method response for each status.
+func (b *builder) method(logical string, m *apigateway.Method, action, request string, responses []vtl.IntegrationResponse, statuses []string, route spec.Route) {
 	s, id := b.s, b.id
 	auth := "NONE"
 	if s.API.Auth == spec.AuthIAM {
@@ -93,7 +106,7 @@ func (b *builder) postMethod(resource string) {
 	}
 	cors := b.corsResponseParameters()
 	var integrationResponses []apigateway.Method_IntegrationResponse
-	for _, r := range b.responses {
+	for _, r := range responses {
 		ir := apigateway.Method_IntegrationResponse{
 			StatusCode:         r.StatusCode,
 			ResponseTemplates:  map[string]string{contentTypeJSON: b.corsTemplate() + r.Template},
@@ -105,40 +118,38 @@ func (b *builder) postMethod(resource string) {
 		integrationResponses = append(integrationResponses, ir)
 	}
 	var methodResponses []apigateway.Method_MethodResponse
-	for _, status := range vtl.MethodStatusCodes {
+	for _, status := range statuses {
 		methodResponses = append(methodResponses, apigateway.Method_MethodResponse{
 			StatusCode:         status,
 			ResponseParameters: declared(cors),
 		})
 	}
-	b.add(id.PostMethod, &apigateway.Method{
-		RestApiId:          cloudformation.Ref(id.API),
-		ResourceId:         resource,
-		HttpMethod:         "POST",
-		AuthorizationType:  cloudformation.String(auth),
-		ApiKeyRequired:     cloudformation.Bool(s.API.Auth == spec.AuthAPIKey),
-		RequestModels:      map[string]string{contentTypeJSON: cloudformation.Ref(id.Model)},
-		RequestValidatorId: cloudformation.String(cloudformation.Ref(id.Validator)),
-		Integration: &apigateway.Method_Integration{
-			Type:                  "AWS",
-			IntegrationHttpMethod: cloudformation.String("POST"),
-			Uri:                   cloudformation.SubPtr("arn:${AWS::Partition}:apigateway:${AWS::Region}:dynamodb:action/PutItem"),
-			Credentials:           cloudformation.GetAttPtr(id.IntegrationRole, "Arn"),
-			PassthroughBehavior:   cloudformation.String("NEVER"),
-			RequestTemplates:      map[string]string{contentTypeJSON: cloudformation.Sub(b.st.RequestTemplate)},
-			IntegrationResponses:  integrationResponses,
-		},
-		MethodResponses: methodResponses,
-	})
+	m.RestApiId = cloudformation.Ref(id.API)
+	m.AuthorizationType = cloudformation.String(auth)
+	m.ApiKeyRequired = cloudformation.Bool(s.API.Auth == spec.AuthAPIKey)
+	m.Integration = &apigateway.Method_Integration{
+		Type:                  "AWS",
+		IntegrationHttpMethod: cloudformation.String("POST"),
+		Uri:                   cloudformation.SubPtr("arn:${AWS::Partition}:apigateway:${AWS::Region}:dynamodb:action/" + action),
+		Credentials:           cloudformation.GetAttPtr(id.Role(route), "Arn"),
+		PassthroughBehavior:   cloudformation.String("NEVER"),
+		RequestTemplates:      map[string]string{contentTypeJSON: cloudformation.Sub(request)},
+		IntegrationResponses:  integrationResponses,
+	}
+	m.MethodResponses = methodResponses
+	b.add(logical, m)
 }
 
-// optionsMethod answers CORS preflights without calling anything.
-func (b *builder) optionsMethod(resource string) {
+// optionsMethod answers CORS preflights of resource, whose methods are
+// methods, without calling anything.
+func (b *builder) optionsMethod(logical, resource string, methods []string) {
 	params := b.corsResponseParameters()
-	params["method.response.header.Access-Control-Allow-Methods"] = corsAllowMethods
+	allowed := append([]string{"OPTIONS"}, methods...)
+	sort.Strings(allowed)
+	params["method.response.header.Access-Control-Allow-Methods"] = quote(strings.Join(allowed, ","))
 	params["method.response.header.Access-Control-Allow-Headers"] = corsAllowHeaders
 	params["method.response.header.Access-Control-Max-Age"] = corsMaxAge
-	b.add(b.id.OptionsMethod, &apigateway.Method{
+	b.add(logical, &apigateway.Method{
 		RestApiId:         cloudformation.Ref(b.id.API),
 		ResourceId:        resource,
 		HttpMethod:        "OPTIONS",

@@ -1,5 +1,12 @@
 package stack
 
+import (
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/iam"
+
+	"github.com/streamgen/streamgen/spec"
+)
+
 // statement is one Allow statement of an IAM policy.
 type statement struct {
 	Actions   []string
@@ -38,4 +45,21 @@ func assumeRole(service string) policyDocument {
 			Action:    []string{"sts:AssumeRole"},
 		}},
 	}
+}
+
+// routeRole adds the role a route's integration assumes: allowed exactly
+// the route's DynamoDB action on exactly this table, so a route can do
+// nothing another route does.
+func (b *builder) routeRole(r spec.Route, action string) {
+	b.add(b.id.Role(r), &iam.Role{
+		AssumeRolePolicyDocument: assumeRole("apigateway.amazonaws.com"),
+		Policies: []iam.Role_Policy{{
+			PolicyName: action,
+			PolicyDocument: policy(statement{
+				Actions:   []string{"dynamodb:" + action},
+				Resources: []string{cloudformation.GetAtt(b.id.Table, "Arn")},
+			}),
+		}},
+		Tags: b.tags(),
+	})
 }

@@ -32,7 +32,7 @@ import (
 // patterns: only the commands that generate pay for them.
 var tmpl = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("vtl").Delims("<<", ">>").
-		ParseFS(templates.FS, "request.vtl.tmpl", "responses.vtl.tmpl", "write.vtl.tmpl"))
+		ParseFS(templates.FS, "request.vtl.tmpl", "responses.vtl.tmpl", "routes.vtl.tmpl", "write.vtl.tmpl"))
 })
 
 // Request returns the request mapping template of it.
@@ -46,7 +46,7 @@ func Request(it *item.Item, tableName string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	view := requestView{Table: jsonStringContent(tableName), Item: item}
+	view := requestView{Table: tableContent(tableName), Item: item}
 	if it.Spec.Table.OnDuplicate == spec.Reject {
 		view.Condition = `"ConditionExpression":` + jsonString(putitem.ConditionExpression) +
 			`,"ExpressionAttributeNames":{` + jsonString(putitem.KeyPlaceholder) + ":" + jsonString(it.Keys[0].Name) + "}"
@@ -56,8 +56,8 @@ func Request(it *item.Item, tableName string) (string, error) {
 		return "", err
 	}
 	out := b.String()
-	if strings.Count(out, "${") != strings.Count(tableName, "${") {
-		return "", fmt.Errorf("request template: a \"${\" besides the table name would break Fn::Sub")
+	if err := checkSub(out, tableName); err != nil {
+		return "", fmt.Errorf("request template: %w", err)
 	}
 	return out, nil
 }
@@ -183,7 +183,7 @@ var serverValues = map[spec.Source]struct{ Attr, JSON string }{
 	spec.FromUserAgent:        {`{"S":"` + userAgent + `"}`, `"` + userAgent + `"`},
 }
 
-const userAgent = `$util.escapeJavaScript("$!context.identity.userAgent").replaceAll("\\'","'")`
+var userAgent = jsonEscaped(`"$!context.identity.userAgent"`)
 
 // serverRef is the putitem.ServerValue of the template: the VTL expression.
 func serverRef(f *item.Field) (any, error) {

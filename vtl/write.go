@@ -1,7 +1,6 @@
 package vtl
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -79,7 +78,7 @@ func Delete(it *item.Item, tableName string) (string, error) {
 
 func newWriteView(it *item.Item, tableName string) writeView {
 	return writeView{
-		Table:     jsonStringContent(tableName),
+		Table:     tableContent(tableName),
 		Key:       pathKey(it),
 		Condition: `"ConditionExpression":` + jsonString(ExistsCondition),
 		KeyName:   jsonString(putitem.KeyPlaceholder) + ":" + jsonString(it.Keys[0].Name),
@@ -95,12 +94,6 @@ func executeWrite(name string, view writeView, tableName string) (string, error)
 		return "", fmt.Errorf("%s template: a \"${\" besides the table name would break Fn::Sub", name)
 	}
 	return out, nil
-}
-
-// jsonStringContent is s JSON-escaped without its quotes, $ and # kept.
-func jsonStringContent(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b[1 : len(b)-1])
 }
 
 // pathKey is the Key's members from the path parameters pk and sk.

@@ -43,6 +43,12 @@ func TestEmulation(t *testing.T) {
 		{"context", `$context.requestId $context.requestTimeEpoch $context.identity.sourceIp`, `req-1 1700000000123 192.0.2.1`},
 		{"user agent escaped", `$util.escapeJavaScript($context.identity.userAgent)`, `curl\/8 \"x\" \\ \' $y #z`},
 		{"params", `$input.params('p') $input.params('q') $input.params('h') [$input.params('none')]`, `P Q H []`},
+		// The routes' templates read path and query string by name, test them
+		// with Java's String methods and count with Velocity's integers.
+		{"params by kind", `$input.params().path.get('p') $input.params().querystring.get('q') [$!input.params().path.get('none')]`, `P Q []`},
+		{"String methods", `#set($a='-1.5e3')#set($b='1 ')#set($c='a-b_c')#if($a.matches('-?[0-9.e]+'))y#end#if(!$b.matches('[0-9]+'))n#end $c.replace('-','+').replace('_','/')`, `yn a+b/c`},
+		{"String length modulo", `#set($n='abcde')#set($m=$n.length()%4)$m`, `1`},
+		{"base64 of a token", `$util.base64Encode("é~?").replace('+','-').replace('/','_').replace('=','') $util.base64Decode("w6l+Pw==")`, `w6l-Pw é~?`},
 		// Velocity 1.7 identifiers cannot start with "_": DynamoDB's __type must be read by path.
 		{"no underscore properties", `#set($e = {"__type": "x"})$e.__type`, `{__type=x}.__type`},
 		{"unicode escapes in literals stay literal", `"\u0024x \u0023set"`, `"\u0024x \u0023set"`},

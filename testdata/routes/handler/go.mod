@@ -1,0 +1,9 @@
+// The module of the notes stack's stream handler. gen wrote this file once;
+// it is yours: add dependencies with `go get` in this folder. Keep the
+// requirements below at these versions or later: the runtime gen writes
+// into internal/handler is tested with them.
+module notes-handler
+
+go 1.26
+
+require github.com/aws/aws-lambda-go v1.55.1

@@ -28,6 +28,9 @@ type IDs struct {
 	// parameters of the routes on them.
 	KeyPath, KeyOptionsMethod, SortKeyPath, SortKeyOptionsMethod string
 	ParametersValidator                                          string
+	// The update route's body model and the validator of its body and
+	// path parameters.
+	UpdateModel, UpdateValidator string
 }
 
 func newIDs(name string) IDs {
@@ -63,6 +66,8 @@ func newIDs(name string) IDs {
 		SortKeyPath:           p + "SortKeyPath",
 		SortKeyOptionsMethod:  p + "SortKeyOptionsMethod",
 		ParametersValidator:   p + "ParametersValidator",
+		UpdateModel:           p + "UpdateModel",
+		UpdateValidator:       p + "UpdateValidator",
 		CodeBucket:            "CodeBucket",
 		CreateLogsRole:        "CreateApiGatewayLogsRole",
 		CreatesLogsRole:       "CreatesApiGatewayLogsRole",

@@ -61,12 +61,18 @@ func (b *builder) itemRoutes(leaf string) ([]string, error) {
 		}
 		b.routeRole(r.Route, r.Action)
 		logical := id.Method(r.Route)
-		b.method(logical, &apigateway.Method{
+		m := &apigateway.Method{
 			ResourceId:         res.ref,
 			HttpMethod:         httpMethod,
 			RequestParameters:  params,
 			RequestValidatorId: cloudformation.String(cloudformation.Ref(id.ParametersValidator)),
-		}, r.Action, r.Request, r.Responses, r.StatusCodes, r.Route)
+		}
+		if r.Route == spec.Update {
+			b.updateModel()
+			m.RequestModels = map[string]string{contentTypeJSON: cloudformation.Ref(id.UpdateModel)}
+			m.RequestValidatorId = cloudformation.String(cloudformation.Ref(id.UpdateValidator))
+		}
+		b.method(logical, m, r.Action, r.Request, r.Responses, r.StatusCodes, r.Route)
 		methods = append(methods, logical)
 	}
 	b.pathParameter(id.KeyPath, leaf, vtl.PathKeys[0])
@@ -80,6 +86,22 @@ func (b *builder) itemRoutes(leaf string) ([]string, error) {
 		}
 	}
 	return methods, nil
+}
+
+// updateModel adds the update body's model and the validator of the
+// update's body and path parameters: a method has one validator.
+func (b *builder) updateModel() {
+	id := b.id
+	b.add(id.UpdateModel, &apigateway.Model{
+		RestApiId:   cloudformation.Ref(id.API),
+		ContentType: cloudformation.String(contentTypeJSON),
+		Schema:      b.st.InlinedUpdateModel,
+	})
+	b.add(id.UpdateValidator, &apigateway.RequestValidator{
+		RestApiId:                 cloudformation.Ref(id.API),
+		ValidateRequestBody:       cloudformation.Bool(true),
+		ValidateRequestParameters: cloudformation.Bool(true),
+	})
 }
 
 // pathParameter adds the resource {name} under parent.

@@ -40,6 +40,10 @@ type Stack struct {
 	// 51,200-byte limit.
 	Model        []byte
 	InlinedModel string
+	// UpdateModel is the update route's body model (schema.UpdateModel),
+	// inlined as InlinedUpdateModel; nil without the route.
+	UpdateModel        []byte
+	InlinedUpdateModel string
 }
 
 // Build builds the stack of it: the views of packages vtl and schema, and
@@ -74,6 +78,16 @@ func newBuilder(it *item.Item) (*builder, error) {
 		return nil, fmt.Errorf("model.json: %w", err)
 	}
 	st := &Stack{RequestTemplate: request, Model: model, InlinedModel: inlined.String()}
+	if it.Spec.API.Has(spec.Update) {
+		if st.UpdateModel, err = schema.UpdateModel(it); err != nil {
+			return nil, fmt.Errorf("update model: %w", err)
+		}
+		var inlined bytes.Buffer
+		if err := json.Compact(&inlined, st.UpdateModel); err != nil {
+			return nil, fmt.Errorf("update model: %w", err)
+		}
+		st.InlinedUpdateModel = inlined.String()
+	}
 	return &builder{s: it.Spec, it: it, st: st, responses: responses, id: it.IDs, t: cloudformation.NewTemplate()}, nil
 }
 

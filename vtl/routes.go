@@ -153,6 +153,11 @@ type routeErrors struct {
 	Throttled string
 	Invalid   string // DynamoDB's ValidationException: 400
 	Failed    string // its other 4xx: 500
+	// KeyCheck, when set, tells a ValidationException of a path key that
+	// is not valid (BadKey) from the other ones (Invalid): the response
+	// template reads the method request's path parameters again.
+	KeyCheck *Address
+	BadKey   string
 }
 
 // RouteResponses are a route's integration responses: success (the 200
@@ -160,7 +165,12 @@ type routeErrors struct {
 // (a condition -> Condition, throttling -> 429, ValidationException -> 400
 // invalid, others -> 500 failed), then its 5xx -> 500 uncertain.
 func RouteResponses(success string, cond *condition, invalid, failed, uncertain string) ([]IntegrationResponse, error) {
-	clientError, err := execute("routeClientError", routeErrors{Condition: cond, Throttled: putitem.MessageThrottled, Invalid: invalid, Failed: failed})
+	return routeResponses(success, routeErrors{Condition: cond, Invalid: invalid, Failed: failed}, uncertain)
+}
+
+func routeResponses(success string, errs routeErrors, uncertain string) ([]IntegrationResponse, error) {
+	errs.Throttled = putitem.MessageThrottled
+	clientError, err := execute("routeClientError", errs)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +269,7 @@ const partitionValue = ":pk"
 // Routes are the integrations of it's routes besides create, in the order
 // of spec.RouteNames; a route this package does not build yet is left out.
 func Routes(it *item.Item, tableName string) ([]*Route, error) {
-	builders := map[spec.Route]func(*item.Item, string) (*Route, error){spec.Read: Read, spec.Query: Query}
+	builders := map[spec.Route]func(*item.Item, string) (*Route, error){spec.Read: Read, spec.Query: Query, spec.Update: Update, spec.Delete: Delete}
 	var out []*Route
 	for _, r := range it.Spec.API.Routes {
 		build := builders[r]

@@ -2,10 +2,10 @@ package vtl
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/putitem"
+	"github.com/streamgen/streamgen/spec"
 )
 
 // ExistsCondition makes an update or delete of a key with no item fail
@@ -15,8 +15,8 @@ const ExistsCondition = "attribute_exists(" + putitem.KeyPlaceholder + ")"
 
 // writeView is what templates/write.vtl.tmpl spells.
 type writeView struct {
-	Table     string        // JSON string content of the table name
-	Key       string        // the Key's members, from the path
+	Table     string // JSON string content of the table name
+	Address   Address
 	Condition string        // the ConditionExpression member
 	KeyName   string        // the ExpressionAttributeNames member of the key placeholder
 	Fields    []updateField // update: the Updatable fields, in spec order
@@ -34,18 +34,25 @@ type updateField struct {
 	Value  *value // how the value is written, as create writes it
 }
 
-// Update returns the request mapping template of the update route: an
-// UpdateItem of the addressed item that sets the fields the body gives and
-// removes those it gives as null, or fails when there is no such item. The
-// body was validated against schema.UpdateModel: it names only Updatable
-// fields, at least one, and null only for Removable ones.
+// writeStatusCodes are the statuses the update and delete methods answer.
+var writeStatusCodes = []string{"200", "400", "404", "429", "500"}
+
+// Update is the update route: UpdateItem of the path's key that sets the
+// fields the body gives and removes those it gives as null; 200 the whole
+// updated item (ALL_NEW), 404 when there is no item (the condition on the
+// key). The body was validated against schema.UpdateModel: it names only
+// Updatable fields, at least one, and null only for Removable ones.
 //
-// Absent and null differ in the body's map (API Gateway's $input.path('$')
-// is "a JSON object representation" with Map methods, "Variables for data
-// transformations for API Gateway", API Gateway developer guide):
-// containsKey says present, and a JSON null is a null value, which Velocity
-// compares equal to the undefined $null.
-func Update(it *item.Item, tableName string) (string, error) {
+// Absent and null differ in the body's map ($input.path('$') is "a JSON
+// object representation" with Map methods, "API Gateway mapping template and
+// access logging variable reference"): containsKey says present, and a JSON
+// null is a null value, which Velocity compares equal to the undefined $null.
+//
+// DynamoDB refuses an update (ValidationException) for a number key that
+// is not decimal, answered MessageBadKey (the response template checks the
+// path again), and otherwise for the new item's size or numbers or a key's
+// size: MessageRejected.
+func Update(it *item.Item, tableName string) (*Route, error) {
 	view := newWriteView(it, tableName)
 	n := 0
 	for _, f := range it.Fields {
@@ -54,7 +61,7 @@ func Update(it *item.Item, tableName string) (string, error) {
 		}
 		v, err := newValue(f, "$."+f.Name, 1)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		present := fmt.Sprintf(`$o0.containsKey("%s")`, f.Name)
 		uf := updateField{N: n, Name: f.Name, Test: present, Set: present, Value: v}
@@ -66,46 +73,53 @@ func Update(it *item.Item, tableName string) (string, error) {
 		view.Fields = append(view.Fields, uf)
 		n++
 	}
-	return executeWrite("update", view, tableName)
+	errs := routeErrors{Condition: &condition{404, putitem.MessageNotFound}, Invalid: putitem.MessageRejected, Failed: putitem.MessageNotChanged}
+	for _, k := range view.Address.Keys {
+		if k.Number {
+			errs.KeyCheck, errs.BadKey = &view.Address, putitem.MessageBadKey
+		}
+	}
+	return writeRoute(it, spec.Update, "UpdateItem", view, tableName, errs)
 }
 
-// Delete returns the request mapping template of the delete route: a
-// DeleteItem of the addressed item that answers the old item, or fails when
-// there is none.
-func Delete(it *item.Item, tableName string) (string, error) {
-	return executeWrite("delete", newWriteView(it, tableName), tableName)
+// Delete is the delete route: DeleteItem of the path's key; 200 the deleted
+// item (ALL_OLD), 404 when there is none.
+func Delete(it *item.Item, tableName string) (*Route, error) {
+	errs := routeErrors{Condition: &condition{404, putitem.MessageNotFound}, Invalid: putitem.MessageBadKey, Failed: putitem.MessageNotChanged}
+	return writeRoute(it, spec.Delete, "DeleteItem", newWriteView(it, tableName), tableName, errs)
 }
 
 func newWriteView(it *item.Item, tableName string) writeView {
 	return writeView{
 		Table:     tableContent(tableName),
-		Key:       pathKey(it),
+		Address:   NewAddress(it, false),
 		Condition: `"ConditionExpression":` + jsonString(ExistsCondition),
 		KeyName:   jsonString(putitem.KeyPlaceholder) + ":" + jsonString(it.Keys[0].Name),
 	}
 }
 
-func executeWrite(name string, view writeView, tableName string) (string, error) {
-	out, err := execute(name, view)
+// writeRoute is the route whose request template is name: its answer the
+// item DynamoDB returns as Attributes (plain JSON).
+func writeRoute(it *item.Item, route spec.Route, action string, view writeView, tableName string, errs routeErrors) (*Route, error) {
+	name := string(route)
+	request, err := execute(name, view)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if strings.Count(out, "${") != strings.Count(tableName, "${") {
-		return "", fmt.Errorf("%s template: a \"${\" besides the table name would break Fn::Sub", name)
+	if err := checkSub(request, tableName); err != nil {
+		return nil, fmt.Errorf("%s request template: %w", name, err)
 	}
-	return out, nil
-}
-
-// pathKey is the Key's members from the path parameters pk and sk.
-// TODO(routes-read): replaced by the shared path-key escaping.
-func pathKey(it *item.Item) string {
-	var parts []string
-	for i, k := range it.Keys {
-		param := "pk"
-		if i == 1 {
-			param = "sk"
-		}
-		parts = append(parts, fmt.Sprintf(`"%s":{"%s":"$util.escapeJavaScript($input.params().path.%s).replaceAll("\\'","'")"}`, k.Name, k.Attr, param))
+	plain, err := Plain(it, "$.Attributes")
+	if err != nil {
+		return nil, err
 	}
-	return strings.Join(parts, ",")
+	success, err := execute("readAnswer", struct{ Member, Item, NotFound string }{"Attributes", plain, putitem.MessageNotFound})
+	if err != nil {
+		return nil, err
+	}
+	responses, err := routeResponses(success, errs, putitem.MessageChangeUncertain)
+	if err != nil {
+		return nil, err
+	}
+	return &Route{Route: route, Action: action, Request: request, Responses: responses, StatusCodes: writeStatusCodes}, nil
 }

@@ -37,10 +37,11 @@ var pathParams = map[string]map[string]string{"path": {"pk": `a"b\c'd$e#f`, "sk"
 func TestUpdateRenders(t *testing.T) {
 	r := velocity.Start(t)
 	it := item.New(load(t, "../putitem/testdata/all.yaml"))
-	template, err := vtl.Update(it, "T")
+	route, err := vtl.Update(it, "T")
 	if err != nil {
 		t.Fatal(err)
 	}
+	template := route.Request
 	for _, body := range updateBodies {
 		res := r.MustRender(t, velocity.Job{Template: template, Body: body, Params: pathParams,
 			Context: velocity.Context(rc.RequestID, rc.RequestTimeEpoch, rc.SourceIP, rc.UserAgent)})
@@ -128,11 +129,11 @@ func contextValue(f *item.Field) (any, error) {
 func TestDeleteRenders(t *testing.T) {
 	r := velocity.Start(t)
 	it := item.New(load(t, "../putitem/testdata/all.yaml"))
-	template, err := vtl.Delete(it, "T")
+	route, err := vtl.Delete(it, "T")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := r.MustRender(t, velocity.Job{Template: template, Params: pathParams,
+	res := r.MustRender(t, velocity.Job{Template: route.Request, Params: pathParams,
 		Context: velocity.Context(rc.RequestID, rc.RequestTimeEpoch, rc.SourceIP, rc.UserAgent)})
 	want := `{"TableName":"T","Key":{"id":{"S":"a\"b\\c'd$e#f"},"createdAt":{"N":"1700000000123"}},` +
 		`"ConditionExpression":"attribute_exists(#pk)","ExpressionAttributeNames":{"#pk":"id"},"ReturnValues":"ALL_OLD"}`

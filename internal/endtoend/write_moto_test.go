@@ -63,13 +63,17 @@ type writeStats struct{ updated, removed, deleted, notFound, records int }
 func writeOnMoto(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, ctx context.Context, s *spec.Spec, table string) writeStats {
 	it := item.New(s)
 	createTable(t, moto, ctx, s, table)
-	templates := map[string]string{}
-	for route, build := range map[string]func(*item.Item, string) (string, error){"create": vtl.Request, "update": vtl.Update, "delete": vtl.Delete} {
-		tpl, err := build(it, table)
+	create, err := vtl.Request(it, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	templates := map[string]string{"create": create}
+	for route, build := range map[string]func(*item.Item, string) (*vtl.Route, error){"update": vtl.Update, "delete": vtl.Delete} {
+		r, err := build(it, table)
 		if err != nil {
 			t.Fatal(err)
 		}
-		templates[route] = tpl
+		templates[route] = r.Request
 	}
 	creates, err := oracle.Corpus(s)
 	if err != nil {

@@ -58,10 +58,11 @@ func TestOracleUpdate(t *testing.T) {
 	for _, c := range oracleCases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			it := item.New(c.spec)
-			template, err := vtl.Update(it, oracleTable)
+			route, err := vtl.Update(it, oracleTable)
 			if err != nil {
 				t.Fatal(err)
 			}
+			template := route.Request
 			modelJSON, err := schema.UpdateModel(it)
 			if err != nil {
 				t.Fatal(err)

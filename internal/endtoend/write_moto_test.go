@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,21 +14,26 @@ import (
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/velocity"
 	"github.com/streamgen/streamgen/item"
+	"github.com/streamgen/streamgen/putitem"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/vtl"
 )
 
 // writeCases are the cases whose update and delete run on moto: every type,
 // nested objects, sets, server-set and body keys, number sort keys, defaults.
-var writeCases = []string{"seed", "all-types", "defaults", "nested", "server-set", "sets", "sort-key-ttl", "view-new-and-old", "view-old-image", deepCase}
+var writeCases = []string{"routes", "routes-pk", "seed", "all-types", "defaults", "nested", "server-set", "sets", "sort-key-ttl", "view-new-and-old", "view-old-image", deepCase}
 
 // TestUpdateDeleteOnMoto runs the rendered update and delete requests on
-// moto's DynamoDB: items stored by the create template, then updated by the
-// update corpus (values set, nulls removing optional fields): the answer
-// (ALL_NEW) and a consistent read equal the contract's item (strings byte for
-// byte, numbers by value); every other item deleted: the answer (ALL_OLD) is
-// the item, and a second delete or an update of the gone key fails on the
-// condition (the 404). The stream shows INSERT, MODIFY and REMOVE in order.
+// moto's DynamoDB and renders its answers with the routes' response
+// templates: items stored by the create template, then updated by the update
+// corpus (values set, nulls removing optional fields): the update's answer
+// (ALL_NEW) and the read route's answer equal the contract's item as plain
+// JSON (spec order, strings byte for byte, numbers by value); every other
+// item deleted: the answer (ALL_OLD) is the item, and a second delete or an
+// update of the gone key answers 404. A number key that is not decimal
+// answers 400 MessageBadKey. The stream shows INSERT, MODIFY and REMOVE in
+// order. The routes' templates depend on the fields only, so every case runs
+// them, whatever its routes.
 func TestUpdateDeleteOnMoto(t *testing.T) {
 	if testing.Short() && !testenv.InCI() {
 		t.Skip("runs thousands of requests on moto: slow")
@@ -68,12 +74,13 @@ func writeOnMoto(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, 
 		t.Fatal(err)
 	}
 	templates := map[string]string{"create": create}
-	for route, build := range map[string]func(*item.Item, string) (*vtl.Route, error){"update": vtl.Update, "delete": vtl.Delete} {
+	routes := map[string]*vtl.Route{}
+	for route, build := range map[string]func(*item.Item, string) (*vtl.Route, error){"read": vtl.Read, "update": vtl.Update, "delete": vtl.Delete} {
 		r, err := build(it, table)
 		if err != nil {
 			t.Fatal(err)
 		}
-		templates[route] = r.Request
+		templates[route], routes[route] = r.Request, r
 	}
 	creates, err := oracle.Corpus(s)
 	if err != nil {
@@ -163,16 +170,18 @@ func writeOnMoto(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, 
 			if !sameItem(s, got, want) {
 				t.Errorf("%s after %s: the update answered\n  %.500s\nwant\n  %.500s", u.Name, body.Name, jsonText(got), jsonText(want))
 			}
+			if err := answers(renderer, s, routes["update"], status, answer, params, want); err != nil {
+				t.Errorf("%s after %s: update: %v", u.Name, body.Name, err)
+			}
 			for _, k := range update.Remove {
 				if _, still := got[k]; still {
 					t.Errorf("%s: null did not remove %s", u.Name, k)
 				}
 			}
 		}
-		var read struct{ Item map[string]any }
-		call(t, moto, ctx, "DynamoDB_20120810.GetItem", map[string]any{"TableName": table, "Key": keyOf(s, stored), "ConsistentRead": true}, &read)
-		if !sameItem(s, read.Item, want) {
-			t.Errorf("%s after %s: read\n  %.500s\nwant\n  %.500s", u.Name, body.Name, jsonText(read.Item), jsonText(want))
+		status, answer = send(t, moto, renderer, ctx, "GetItem", templates["read"], "", ctxVars, params)
+		if err := answers(renderer, s, routes["read"], status, answer, params, want); err != nil {
+			t.Errorf("%s after %s: read: %v", u.Name, body.Name, err)
 		}
 		if len(seen)%2 == 1 {
 			continue
@@ -181,6 +190,9 @@ func writeOnMoto(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, 
 		if got := attributesOf(t, answer); status != 200 || !sameItem(s, got, want) {
 			t.Errorf("%s: delete answered %d\n  %.500s\nwant the item\n  %.500s", body.Name, status, answer, jsonText(want))
 		}
+		if err := answers(renderer, s, routes["delete"], status, answer, params, want); err != nil {
+			t.Errorf("%s: delete: %v", body.Name, err)
+		}
 		wantEvents = append(wantEvents, "REMOVE")
 		st.deleted++
 		for route, target := range map[string]string{"delete": "DeleteItem", "update": "UpdateItem"} {
@@ -188,9 +200,13 @@ func writeOnMoto(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, 
 			if status != 400 || !strings.Contains(string(answer), "ConditionalCheckFailedException") {
 				t.Errorf("%s: %s of a deleted key answered %d %.300s, want ConditionalCheckFailedException", body.Name, route, status, answer)
 			}
+			if err := answers(renderer, s, routes[route], status, answer, params, nil); err != nil {
+				t.Errorf("%s: %s of a deleted key: %v", body.Name, route, err)
+			}
 			st.notFound++
 		}
 	}
+	checkBadNumberKey(t, moto, renderer, ctx, s, routes, validUpdates[0])
 	if st.updated < 20 || st.deleted < 10 {
 		t.Errorf("only %d updates and %d deletes ran", st.updated, st.deleted)
 	}
@@ -273,4 +289,97 @@ func attributesOf(t *testing.T, answer []byte) map[string]any {
 func sameItem(s *spec.Spec, got, want map[string]any) bool {
 	return reflect.DeepEqual(canonicalObject(s.Fields, plainObject(s.Fields, got)), canonicalObject(s.Fields, plainObject(s.Fields, want))) &&
 		len(got) == len(want)
+}
+
+// answers renders a route's answer to DynamoDB's (status, answer) as API
+// Gateway selects it (4xx, 5xx or the default) and checks it: want's plain
+// item with 200, or with want nil the 404.
+func answers(r *velocity.Renderer, s *spec.Spec, route *vtl.Route, status int, answer []byte, params map[string]map[string]string, want map[string]any) error {
+	res, err := renderAnswer(r, route, status, answer, params)
+	if err != nil {
+		return err
+	}
+	if want == nil {
+		if res.Status != "404" || !jsonEqual(res.Output, string(putitem.ErrorAnswer(putitem.MessageNotFound))) {
+			return fmt.Errorf("answered %q %s, want 404 %q", res.Status, res.Output, putitem.MessageNotFound)
+		}
+		return nil
+	}
+	if res.Status != "" {
+		return fmt.Errorf("status %s for the item, want 200: %s", res.Status, res.Output)
+	}
+	dec := json.NewDecoder(strings.NewReader(res.Output))
+	dec.UseNumber()
+	var got any
+	if err := dec.Decode(&got); err != nil {
+		return fmt.Errorf("answer is not JSON: %v\n%.400s", err, res.Output)
+	}
+	plain := plainObject(s.Fields, want)
+	if !reflect.DeepEqual(canonicalObject(s.Fields, got), canonicalObject(s.Fields, plain)) {
+		return fmt.Errorf("answered\n  %.500s\nwant\n  %.500s", res.Output, jsonText(plain))
+	}
+	order, err := memberOrder(res.Output)
+	if err != nil {
+		return err
+	}
+	var wantOrder []string
+	for _, f := range s.Fields {
+		if _, ok := want[f.Name]; ok {
+			wantOrder = append(wantOrder, f.Name)
+		}
+	}
+	if !reflect.DeepEqual(order, wantOrder) {
+		return fmt.Errorf("members %v, want the spec's order %v", order, wantOrder)
+	}
+	return nil
+}
+
+// renderAnswer renders the integration response API Gateway selects for
+// DynamoDB's HTTP status: the response's template sees the answer as body
+// and the method request's parameters.
+func renderAnswer(r *velocity.Renderer, route *vtl.Route, status int, answer []byte, params map[string]map[string]string) (velocity.Result, error) {
+	response := route.Responses[0]
+	for _, ir := range route.Responses[1:] {
+		if regexp.MustCompile("^(?:" + ir.SelectionPattern + ")$").MatchString(fmt.Sprint(status)) {
+			response = ir
+		}
+	}
+	res, err := r.Render(velocity.Job{Template: response.Template, Body: string(answer), Params: params,
+		Context: velocity.Context("r", 1, "198.51.100.7", "curl/8.5.0")})
+	if err == nil && res.Error != "" {
+		err = fmt.Errorf("Velocity: %s", res.Error)
+	}
+	if err == nil && res.Status == "" && response.StatusCode != "200" {
+		res.Status = response.StatusCode
+	}
+	return res, err
+}
+
+// checkBadNumberKey: a number key that is not a decimal number never reaches
+// DynamoDB as a key; its update and delete answer 400 MessageBadKey.
+func checkBadNumberKey(t *testing.T, moto *testenv.Moto, r *velocity.Renderer, ctx context.Context, s *spec.Spec, routes map[string]*vtl.Route, update oracle.Body) {
+	t.Helper()
+	params := map[string]string{"pk": "k", "sk": "1"}
+	bad := ""
+	for i, f := range s.KeyFields() {
+		if f.Type != spec.String {
+			bad = []string{"pk", "sk"}[i]
+			params[bad] = "1e"
+		}
+	}
+	if bad == "" {
+		return
+	}
+	for route, action := range map[string]string{"update": "UpdateItem", "delete": "DeleteItem"} {
+		p := map[string]map[string]string{"path": params}
+		status, answer := send(t, moto, r, ctx, action, routes[route].Request, string(update.JSON), velocity.Context("r", 1, "ip", "ua"), p)
+		res, err := renderAnswer(r, routes[route], status, answer, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != "400" || !jsonEqual(res.Output, string(putitem.ErrorAnswer(putitem.MessageBadKey))) {
+			t.Errorf("%s with %s=%q: DynamoDB answered %d %.200s; the route answered %q %s, want 400 %q",
+				route, bad, params[bad], status, answer, res.Status, res.Output, putitem.MessageBadKey)
+		}
+	}
 }

@@ -141,3 +141,53 @@ func TestDeleteRenders(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", res.Output, want)
 	}
 }
+
+// TestWriteRouteErrors renders the update and delete routes' error templates
+// for DynamoDB's errors: the condition is the 404, throttling 429, a
+// ValidationException 400 (the update's a bad number key, else the refused
+// item; the delete's the key), any other 4xx 500 (not changed), a 5xx 500
+// (maybe changed); never AWS internals.
+func TestWriteRouteErrors(t *testing.T) {
+	r := velocity.Start(t)
+	it := item.New(load(t, "../putitem/testdata/all.yaml")) // createdAt, the sort key, is a number
+	update, err := vtl.Update(it, "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	del, err := vtl.Delete(it, "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	badKey := map[string]map[string]string{"path": {"pk": "a", "sk": "12x"}}
+	for _, c := range []struct {
+		route           *vtl.Route
+		errType         string
+		params          map[string]map[string]string
+		status, message string
+	}{
+		{update, "ConditionalCheckFailedException", pathParams, "404", putitem.MessageNotFound},
+		{del, "ConditionalCheckFailedException", pathParams, "404", putitem.MessageNotFound},
+		{update, "ValidationException", pathParams, "", putitem.MessageRejected},
+		{update, "ValidationException", badKey, "", putitem.MessageBadKey},
+		{del, "ValidationException", badKey, "", putitem.MessageBadKey},
+		{update, "ProvisionedThroughputExceededException", pathParams, "429", putitem.MessageThrottled},
+		{del, "ThrottlingException", pathParams, "429", putitem.MessageThrottled},
+		{update, "ResourceNotFoundException", pathParams, "500", putitem.MessageNotChanged},
+		{del, "AccessDeniedException", pathParams, "500", putitem.MessageNotChanged},
+	} {
+		body := fmt.Sprintf(`{"__type":"com.amazonaws.dynamodb.v20120810#%s","message":"arn:aws:dynamodb:secret"}`, c.errType)
+		res := r.MustRender(t, velocity.Job{Template: c.route.Responses[1].Template, Body: body, Params: c.params})
+		if res.Status != c.status || !sameJSON(res.Output, string(putitem.ErrorAnswer(c.message))) {
+			t.Errorf("%s %s %v: override %q body %s, want %q %q", c.route.Route, c.errType, c.params, res.Status, res.Output, c.status, c.message)
+		}
+	}
+	for _, route := range []*vtl.Route{update, del} {
+		if route.Responses[1].StatusCode != "400" || route.Responses[2].StatusCode != "500" {
+			t.Errorf("%s: the 4xx select %s and the 5xx %s", route.Route, route.Responses[1].StatusCode, route.Responses[2].StatusCode)
+		}
+		res := r.MustRender(t, velocity.Job{Template: route.Responses[2].Template, Body: `{"message":"secret"}`})
+		if !sameJSON(res.Output, string(putitem.ErrorAnswer(putitem.MessageChangeUncertain))) {
+			t.Errorf("%s 5xx: %s", route.Route, res.Output)
+		}
+	}
+}

@@ -27,7 +27,8 @@ func Generate(s *spec.Spec) ([]genfile.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkLimits(s, len(st.RequestTemplate), len(st.InlinedModel), len(st.YAML)); err != nil {
+	// The models count together: the limit is per API.
+	if err := checkLimits(s, max(len(st.RequestTemplate), st.LargestRequest), len(st.InlinedModel)+len(st.InlinedUpdateModel), len(st.YAML)); err != nil {
 		return nil, err
 	}
 	readme, err := readme(it, len(st.YAML) > MaxInlineTemplate)

@@ -124,6 +124,7 @@ func (b *builder) method(logical string, m *apigateway.Method, action, request s
 			ResponseParameters: declared(cors),
 		})
 	}
+	b.st.LargestRequest = max(b.st.LargestRequest, len(request))
 	m.RestApiId = cloudformation.Ref(id.API)
 	m.AuthorizationType = cloudformation.String(auth)
 	m.ApiKeyRequired = cloudformation.Bool(s.API.Auth == spec.AuthAPIKey)

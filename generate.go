@@ -3,6 +3,7 @@ package streamgen
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"path"
 	"sort"
 	"strings"
@@ -119,6 +120,17 @@ type readmeData struct {
 	LogLevel                          string
 	Emails                            string // the alarm addresses, for a sentence
 	TemplateInS3                      bool   // over 51,200 bytes: deployed from the code bucket
+	// The update and delete routes: the item's address as the shell writes
+	// it, the shell lines that set its keys, an update body ('...'-quoted).
+	Update, Delete bool
+	Address        string
+	Keys           []readmeKey
+	UpdateExample  string
+}
+
+// readmeKey is one key of the item's address in the README's shell lines.
+type readmeKey struct {
+	Var, Name, Value string // Value: URL-encoded and '...'-quoted, "" when the server sets it
 }
 
 func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
@@ -145,6 +157,19 @@ func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
 		LogLevel:    s.Stream.LogLevel,
 
 		TemplateInS3: templateInS3,
+	}
+	if data.Update, data.Delete = s.API.Has(spec.Update), s.API.Has(spec.Delete); data.Update || data.Delete {
+		data.Address = "$URL"
+		for i, k := range it.Keys {
+			v := []string{"PK", "SK"}[i]
+			data.Address += "/$" + v
+			value := ""
+			if example := item.ExampleKey(k); example != "" {
+				value = "'" + strings.ReplaceAll(url.PathEscape(example), "'", `'\''`) + "'"
+			}
+			data.Keys = append(data.Keys, readmeKey{Var: v, Name: k.Name, Value: value})
+		}
+		data.UpdateExample = strings.ReplaceAll(string(it.ExampleUpdate()), "'", `'\''`)
 	}
 	if a := s.Alarms; a != nil {
 		data.Alarms, data.IteratorAge = true, a.IteratorAge

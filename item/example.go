@@ -163,3 +163,32 @@ func classRune(ranges []rune) (rune, bool) {
 	}
 	return 0, false
 }
+
+// ExampleUpdate is a small update body the update model accepts: the first
+// Updatable field with an example value, or nil when no field is Updatable.
+func (it *Item) ExampleUpdate() []byte {
+	for _, f := range it.Fields {
+		if f.Updatable() {
+			name, _ := json.Marshal(f.Name)
+			return []byte("{" + string(name) + ":" + exampleValue(f) + "}")
+		}
+	}
+	return nil
+}
+
+// ExampleKey is the text of an example value of key field f as a path
+// segment holds it (not yet URL-encoded): the value ExampleBody gives it, or
+// "" for a server-set key, whose value the create answer holds.
+func ExampleKey(f *Field) string {
+	if f.Presence == ServerSet {
+		return ""
+	}
+	var v any
+	if err := json.Unmarshal([]byte(exampleValue(f)), &v); err != nil {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return exampleValue(f)
+}

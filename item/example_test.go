@@ -31,6 +31,15 @@ func TestExampleBodyPassesTheModel(t *testing.T) {
 		if err := v.Validate(body); err != nil {
 			t.Errorf("%s: the README's body %s: %v", path, body, err)
 		}
+		if update := it.ExampleUpdate(); update != nil {
+			uv, err := schema.NewUpdateValidator(it)
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if err := uv.Validate(update); err != nil {
+				t.Errorf("%s: the README's update body %s: %v", path, update, err)
+			}
+		}
 		checked++
 	}
 	if checked < 12 {

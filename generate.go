@@ -2,6 +2,7 @@ package streamgen
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"path"
 	"sort"
@@ -118,6 +119,33 @@ type readmeData struct {
 	LogLevel                          string
 	Emails                            string // the alarm addresses, for a sentence
 	TemplateInS3                      bool   // over 51,200 bytes: deployed from the code bucket
+	Read, Query                       bool   // the routes on the item's address
+	Keys                              []exampleKey
+	Address                           string // the item's address after $URL, e.g. "/$PK/$SK"
+}
+
+// exampleKey is a key of the README's read and query examples: its value in
+// the example body, quoted for a shell's '...', or where to find it.
+type exampleKey struct {
+	Var, Name, Value string
+	ServerSet        bool
+}
+
+// exampleKeys are the key values of it's example body, PK then SK.
+func exampleKeys(it *item.Item) []exampleKey {
+	var body map[string]json.RawMessage
+	_ = json.Unmarshal(it.ExampleBody(), &body) // ExampleBody is a JSON object
+	var keys []exampleKey
+	for i, k := range it.Keys {
+		key := exampleKey{Var: []string{"PK", "SK"}[i], Name: k.Name, ServerSet: k.Presence == item.ServerSet}
+		var text string
+		if raw, ok := body[k.Name]; ok && json.Unmarshal(raw, &text) != nil {
+			text = string(raw) // a number
+		}
+		key.Value = strings.ReplaceAll(text, "'", `'\''`)
+		keys = append(keys, key)
+	}
+	return keys
 }
 
 func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
@@ -144,6 +172,14 @@ func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
 		LogLevel:    s.Stream.LogLevel,
 
 		TemplateInS3: templateInS3,
+		Read:         s.API.Has(spec.Read),
+		Query:        s.API.Has(spec.Query),
+	}
+	if data.Read || data.Query {
+		data.Keys = exampleKeys(it)
+		for _, k := range data.Keys {
+			data.Address += "/$" + k.Var
+		}
 	}
 	if a := s.Alarms; a != nil {
 		data.Alarms, data.IteratorAge = true, a.IteratorAge

@@ -2,8 +2,8 @@ package streamgen
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
-	"net/url"
 	"path"
 	"sort"
 	"strings"
@@ -28,8 +28,7 @@ func Generate(s *spec.Spec) ([]genfile.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The models count together: the limit is per API.
-	if err := checkLimits(s, max(len(st.RequestTemplate), st.LargestRequest), len(st.InlinedModel)+len(st.InlinedUpdateModel), len(st.YAML)); err != nil {
+	if err := checkLimits(s, len(st.RequestTemplate), len(st.InlinedModel), len(st.YAML)); err != nil {
 		return nil, err
 	}
 	readme, err := readme(it, len(st.YAML) > MaxInlineTemplate)
@@ -120,17 +119,35 @@ type readmeData struct {
 	LogLevel                          string
 	Emails                            string // the alarm addresses, for a sentence
 	TemplateInS3                      bool   // over 51,200 bytes: deployed from the code bucket
-	// The update and delete routes: the item's address as the shell writes
-	// it, the shell lines that set its keys, an update body ('...'-quoted).
-	Update, Delete bool
-	Address        string
-	Keys           []readmeKey
-	UpdateExample  string
+	Read, Query                       bool   // the routes on the item's address
+	Keys                              []exampleKey
+	Address                           string // the item's address after $URL, e.g. "/$PK/$SK"
+	Update, Delete                    bool
+	UpdateExample                     string // an update body that passes the update model, quoted for '...'
 }
 
-// readmeKey is one key of the item's address in the README's shell lines.
-type readmeKey struct {
-	Var, Name, Value string // Value: URL-encoded and '...'-quoted, "" when the server sets it
+// exampleKey is a key of the README's read and query examples: its value in
+// the example body, quoted for a shell's '...', or where to find it.
+type exampleKey struct {
+	Var, Name, Value string
+	ServerSet        bool
+}
+
+// exampleKeys are the key values of it's example body, PK then SK.
+func exampleKeys(it *item.Item) []exampleKey {
+	var body map[string]json.RawMessage
+	_ = json.Unmarshal(it.ExampleBody(), &body) // ExampleBody is a JSON object
+	var keys []exampleKey
+	for i, k := range it.Keys {
+		key := exampleKey{Var: []string{"PK", "SK"}[i], Name: k.Name, ServerSet: k.Presence == item.ServerSet}
+		var text string
+		if raw, ok := body[k.Name]; ok && json.Unmarshal(raw, &text) != nil {
+			text = string(raw) // a number
+		}
+		key.Value = strings.ReplaceAll(text, "'", `'\''`)
+		keys = append(keys, key)
+	}
+	return keys
 }
 
 func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
@@ -157,19 +174,19 @@ func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
 		LogLevel:    s.Stream.LogLevel,
 
 		TemplateInS3: templateInS3,
+		Read:         s.API.Has(spec.Read),
+		Query:        s.API.Has(spec.Query),
+		Update:       s.API.Has(spec.Update),
+		Delete:       s.API.Has(spec.Delete),
+		// nil (no Updatable field) is an update body the model refuses: the
+		// README then shows none.
+		UpdateExample: strings.ReplaceAll(string(it.ExampleUpdate()), "'", `'\''`),
 	}
-	if data.Update, data.Delete = s.API.Has(spec.Update), s.API.Has(spec.Delete); data.Update || data.Delete {
-		data.Address = "$URL"
-		for i, k := range it.Keys {
-			v := []string{"PK", "SK"}[i]
-			data.Address += "/$" + v
-			value := ""
-			if example := item.ExampleKey(k); example != "" {
-				value = "'" + strings.ReplaceAll(url.PathEscape(example), "'", `'\''`) + "'"
-			}
-			data.Keys = append(data.Keys, readmeKey{Var: v, Name: k.Name, Value: value})
+	if data.Read || data.Query || data.Update || data.Delete {
+		data.Keys = exampleKeys(it)
+		for _, k := range data.Keys {
+			data.Address += "/$" + k.Var
 		}
-		data.UpdateExample = strings.ReplaceAll(string(it.ExampleUpdate()), "'", `'\''`)
 	}
 	if a := s.Alarms; a != nil {
 		data.Alarms, data.IteratorAge = true, a.IteratorAge

@@ -175,20 +175,3 @@ func (it *Item) ExampleUpdate() []byte {
 	}
 	return nil
 }
-
-// ExampleKey is the text of an example value of key field f as a path
-// segment holds it (not yet URL-encoded): the value ExampleBody gives it, or
-// "" for a server-set key, whose value the create answer holds.
-func ExampleKey(f *Field) string {
-	if f.Presence == ServerSet {
-		return ""
-	}
-	var v any
-	if err := json.Unmarshal([]byte(exampleValue(f)), &v); err != nil {
-		return ""
-	}
-	if s, ok := v.(string); ok {
-		return s
-	}
-	return exampleValue(f)
-}

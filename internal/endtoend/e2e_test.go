@@ -33,7 +33,7 @@ import (
 // e2eCases are the golden cases deployed on moto: every stream view, both
 // onDuplicate modes, keys from the body and from the server, every type.
 var e2eCases = []string{"seed", "all-types", "defaults", "nested", "overwrite", "server-set", "sets",
-	"sort-key-ttl", "view-new-and-old", "view-keys-only", "view-old-image", deepCase}
+	"sort-key-ttl", "view-new-and-old", "view-keys-only", "view-old-image", "routes", "routes-pk", deepCase}
 
 // e2eWrite is one PutItem the test sent and what the contract says the
 // handler must then see.
@@ -76,6 +76,7 @@ func TestEndToEnd(t *testing.T) {
 	writes := map[string][]e2eWrite{}
 	specs := map[string]*spec.Spec{}
 	var posted, refused, duplicates, unchecked int
+	var routes routeStats
 	for _, name := range e2eCases {
 		s := parseCase(t, name)
 		specs[name] = s
@@ -89,7 +90,7 @@ func TestEndToEnd(t *testing.T) {
 			switch {
 			case f.Path == "template.yaml":
 				testenv.WriteFile(t, filepath.Join(dir, "template.yaml"), f.Data)
-				testenv.WriteFile(t, filepath.Join(dir, "deploy.yaml"), withoutStreamMapping(t, f.Data))
+				testenv.WriteFile(t, filepath.Join(dir, "deploy.yaml"), withMockHTTPMethod(t, withoutStreamMapping(t, f.Data)))
 			case f.Path == "handler/main.go":
 				testenv.WriteFile(t, filepath.Join(dir, "main.go"), f.Data)
 			}
@@ -122,6 +123,9 @@ func TestEndToEnd(t *testing.T) {
 		refused += stats.refused
 		duplicates += stats.duplicates
 		unchecked += stats.unchecked
+		if s.API.Has(spec.Read) || s.API.Has(spec.Query) {
+			routes.add(checkRoutesOnMoto(t, moto, renderer, ctx, s, templateYAML, table, w))
+		}
 		records := readStream(t, moto, ctx, table)
 		testenv.WriteFile(t, filepath.Join(dir, "records.json"), records)
 	}
@@ -135,8 +139,8 @@ func TestEndToEnd(t *testing.T) {
 		}
 		checked += compareDecoded(t, name, specs[name], writes[name], filepath.Join(mod, name, "decoded.json"))
 	}
-	summary := fmt.Sprintf("end to end: %d cases deployed on moto, %d bodies posted, %d stream records decoded by the generated handlers and matched; %d repeated keys (409 or overwrite); %d valid bodies DynamoDB refused as it must (answered 400); %d not posted (numbers in sets that DynamoDB refuses and moto does not check)",
-		len(writes), posted, checked, duplicates, refused, unchecked)
+	summary := fmt.Sprintf("end to end: %d cases deployed on moto, %d bodies posted, %d stream records decoded by the generated handlers and matched; %d repeated keys (409 or overwrite); %d valid bodies DynamoDB refused as it must (answered 400); %d not posted (numbers in sets that DynamoDB refuses and moto does not check); routes: %s",
+		len(writes), posted, checked, duplicates, refused, unchecked, routes)
 	t.Log(summary)
 	fmt.Println(summary)
 }
@@ -378,10 +382,44 @@ func withoutStreamMapping(t *testing.T, templateYAML []byte) []byte {
 	return out
 }
 
+// withMockHTTPMethod gives each MOCK integration (the CORS preflights) an
+// IntegrationHttpMethod and a Uri, which CloudFormation does not need but
+// moto 5's Method model reads (a KeyError without them).
+func withMockHTTPMethod(t *testing.T, templateYAML []byte) []byte {
+	t.Helper()
+	var doc map[string]any
+	if err := yaml.Unmarshal(templateYAML, &doc); err != nil {
+		t.Fatal(err)
+	}
+	resources, _ := doc["Resources"].(map[string]any)
+	for _, r := range resources {
+		props, _ := r.(map[string]any)["Properties"].(map[string]any)
+		if integration, ok := props["Integration"].(map[string]any); ok && integration["Type"] == "MOCK" {
+			integration["IntegrationHttpMethod"], integration["Uri"] = "POST", ""
+		}
+	}
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // deployedRequestTemplate is the request template of the POST method as
 // template.yaml inlines it, with the table's name where CloudFormation's
 // Fn::Sub puts it (moto does not keep request templates to read back).
 func deployedRequestTemplate(t *testing.T, templateYAML []byte, s *spec.Spec, table string) string {
+	t.Helper()
+	found := inlinedRequestTemplates(t, templateYAML, func(_, httpMethod string) bool { return httpMethod == "POST" })
+	if len(found) != 1 {
+		t.Fatalf("%d POST methods with an application/json request template (Fn::Sub), want 1", len(found))
+	}
+	return subTable(t, found[0], s, table)
+}
+
+// inlinedRequestTemplates are the application/json request templates (the
+// text of their Fn::Sub) of the methods match accepts.
+func inlinedRequestTemplates(t *testing.T, templateYAML []byte, match func(logical, httpMethod string) bool) []string {
 	t.Helper()
 	var tmpl struct {
 		Resources map[string]struct {
@@ -389,9 +427,8 @@ func deployedRequestTemplate(t *testing.T, templateYAML []byte, s *spec.Spec, ta
 			Properties struct {
 				HTTPMethod  string `yaml:"HttpMethod"`
 				Integration struct {
-					RequestTemplates map[string]struct {
-						Sub string `yaml:"Fn::Sub"`
-					} `yaml:"RequestTemplates"`
+					// A mock's template is plain text, a DynamoDB integration's an Fn::Sub.
+					RequestTemplates map[string]any `yaml:"RequestTemplates"`
 				} `yaml:"Integration"`
 			} `yaml:"Properties"`
 		} `yaml:"Resources"`
@@ -400,21 +437,26 @@ func deployedRequestTemplate(t *testing.T, templateYAML []byte, s *spec.Spec, ta
 		t.Fatal(err)
 	}
 	var found []string
-	for _, r := range tmpl.Resources {
-		if r.Type == "AWS::ApiGateway::Method" && r.Properties.HTTPMethod == "POST" {
-			if sub := r.Properties.Integration.RequestTemplates["application/json"].Sub; sub != "" {
-				found = append(found, sub)
+	for logical, r := range tmpl.Resources {
+		if r.Type == "AWS::ApiGateway::Method" && match(logical, r.Properties.HTTPMethod) {
+			sub, _ := r.Properties.Integration.RequestTemplates["application/json"].(map[string]any)
+			if text, _ := sub["Fn::Sub"].(string); text != "" {
+				found = append(found, text)
 			}
 		}
 	}
-	if len(found) != 1 {
-		t.Fatalf("%d POST methods with an application/json request template (Fn::Sub), want 1", len(found))
-	}
+	return found
+}
+
+// subTable does what Fn::Sub does to a request template: the table's
+// reference, its only "${", becomes the table's name.
+func subTable(t *testing.T, template string, s *spec.Spec, table string) string {
+	t.Helper()
 	ref := stack.TableRef(item.New(s))
-	if strings.Count(found[0], "${") != 1 || !strings.Contains(found[0], ref) {
+	if !strings.Contains(template, ref) || strings.Contains(strings.ReplaceAll(template, ref, ""), "${") {
 		t.Fatalf("the request template's Fn::Sub holds more than %s", ref)
 	}
-	return strings.Replace(found[0], ref, table, 1)
+	return strings.ReplaceAll(template, ref, table)
 }
 
 // stackResourceID is the physical ID of a resource of the stack (moto 5

@@ -78,9 +78,12 @@ type Field struct {
 	Presence Presence
 	From     spec.Source // ServerSet only
 	Key      Key         // top-level fields only
-	Default  any         // Defaulted only: the spec's JSON-shaped value (see spec.Field)
 	Enum     []any
 	Pattern  string
+
+	// DefaultAttr (Defaulted only) is the default's DynamoDB attribute
+	// value (see defaultAttr); a server-set field in it is a ServerSetValue.
+	DefaultAttr any
 
 	// The constraints as spec.Parse left them: with the contract's defaults
 	// (a body-given string key's minLength 1, a looped array's maxItems
@@ -127,7 +130,7 @@ func newField(f *spec.Field, key Key) *Field {
 	out := &Field{
 		Name: f.Name, GoName: f.GoName, Path: f.Path, Type: f.Type, Attr: attrOf(f.Type),
 		Presence: presenceOf(f), From: f.From, Key: key,
-		Default: f.Default, Enum: f.Enum, Pattern: f.Pattern,
+		Enum: f.Enum, Pattern: f.Pattern,
 		Minimum: f.Minimum, Maximum: f.Maximum, MinLength: f.MinLength, MaxLength: f.MaxLength,
 		MaxItems: f.MaxItems, minItems: f.MinItems,
 	}
@@ -136,6 +139,9 @@ func newField(f *spec.Field, key Key) *Field {
 	}
 	for _, sub := range f.Fields {
 		out.Fields = append(out.Fields, newField(sub, NotKey))
+	}
+	if out.Presence == Defaulted {
+		out.DefaultAttr = defaultAttr(out, f.Default)
 	}
 	return out
 }

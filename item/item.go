@@ -85,9 +85,11 @@ type Field struct {
 	// value (see defaultAttr); a server-set field in it is a ServerSetValue.
 	DefaultAttr any
 
-	// The constraints as spec.Parse left them: with the contract's defaults
-	// (a body-given string key's minLength 1, a looped array's maxItems
-	// 1000). Bounds and MinItems add what DynamoDB and the handler need.
+	// The constraints a body's value must keep: the spec's, with the
+	// contract's defaults (a body-given string key's minLength 1, see
+	// minLengthOf; a looped array's maxItems 1000, which spec.Parse applies
+	// as it checks defaults against it). Bounds and MinItems add what
+	// DynamoDB and the handler need.
 	Minimum, Maximum     *spec.Decimal
 	MinLength, MaxLength *int
 	MaxItems             *int
@@ -131,7 +133,7 @@ func newField(f *spec.Field, key Key) *Field {
 		Name: f.Name, GoName: f.GoName, Path: f.Path, Type: f.Type, Attr: attrOf(f.Type),
 		Presence: presenceOf(f), From: f.From, Key: key,
 		Enum: f.Enum, Pattern: f.Pattern,
-		Minimum: f.Minimum, Maximum: f.Maximum, MinLength: f.MinLength, MaxLength: f.MaxLength,
+		Minimum: f.Minimum, Maximum: f.Maximum, MinLength: minLengthOf(f, key), MaxLength: f.MaxLength,
 		MaxItems: f.MaxItems, minItems: f.MinItems,
 	}
 	if f.Items != nil {
@@ -144,6 +146,17 @@ func newField(f *spec.Field, key Key) *Field {
 		out.DefaultAttr = defaultAttr(out, f.Default)
 	}
 	return out
+}
+
+// minLengthOf: a string key the body gives is at least one character long,
+// unless the spec says more (it refuses minLength 0 on a key): DynamoDB
+// refuses an empty key string, and the body's 400 beats a failed write.
+func minLengthOf(f *spec.Field, key Key) *int {
+	if key != NotKey && f.Type == spec.String && !f.ServerSet() && f.MinLength == nil {
+		one := 1
+		return &one
+	}
+	return f.MinLength
 }
 
 // presenceOf: the server's value wins over a body's, a default makes a field

@@ -113,3 +113,24 @@ fields:
 		t.Errorf("object default %s: want the given ref and level's own default, no note", got)
 	}
 }
+
+func TestKeyMinLength(t *testing.T) {
+	s, err := spec.Parse("t.yaml", []byte(`version: 1
+name: t
+table: {partitionKey: id, sortKey: at}
+fields:
+  id: {type: string, required: true}
+  at: {type: string, required: true, minLength: 3}
+  note: {type: string}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := item.New(s)
+	for i, want := range []int{1, 3, -1} {
+		got := it.Fields[i].MinLength
+		if (want < 0) != (got == nil) || (got != nil && *got != want) {
+			t.Errorf("%s: minLength %v, want %d (-1: none)", it.Fields[i].Name, got, want)
+		}
+	}
+}

@@ -1,8 +1,9 @@
 // Package item is the one description of the table's item that every output
 // reads. New builds it once from a validated spec: per field, at any depth,
 // how it is present in a stored item (Presence), its DynamoDB attribute type,
-// its key role, and the constraints a request body must keep, adjusted for
-// DynamoDB and for the handler's Go types. Each rule of the domain is one
+// its key role, its default as DynamoDB stores it, and the constraints a
+// request body must keep, adjusted for DynamoDB and for the handler's Go
+// types. Each rule of the domain is one
 // function here; the packages that write files (schema, vtl, handlergen),
 // the Go reference putitem, gen local and the README trust it and do not
 // re-derive presence, types or constraints from spec.Field.

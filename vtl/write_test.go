@@ -33,7 +33,7 @@ var pathParams = map[string]map[string]string{"path": {"pk": `a"b\c'd$e#f`, "sk"
 // TestUpdateRenders renders the update template with Velocity 1.7: every body
 // becomes one UpdateItem whose expression names only the model's
 // placeholders, the fields given in it, SET for values and REMOVE for nulls,
-// with each value written as create writes it (putitem.Attribute).
+// with each value written as create writes it (putitem.Attributes).
 func TestUpdateRenders(t *testing.T) {
 	r := velocity.Start(t)
 	it := item.New(load(t, "../putitem/testdata/all.yaml"))
@@ -78,9 +78,11 @@ func wantUpdate(t *testing.T, it *item.Item, body string) map[string]any {
 				remove = append(remove, fmt.Sprintf("#f%d", n))
 			} else {
 				set = append(set, fmt.Sprintf("#f%d = :v%d", n, n))
-				if values[fmt.Sprintf(":v%d", n)], err = putitem.Attribute(f, v, contextValue); err != nil {
+				attrs, err := putitem.Attributes([]*item.Field{f}, map[string]any{f.Name: v}, contextValue)
+				if err != nil {
 					t.Fatal(err)
 				}
+				values[fmt.Sprintf(":v%d", n)] = attrs[f.Name]
 			}
 		}
 		n++

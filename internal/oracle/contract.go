@@ -83,12 +83,7 @@ func checkObject(fields []*spec.Field, v any, path string) error {
 	for _, f := range fields {
 		byName[f.Name] = f
 	}
-	names := make([]string, 0, len(m))
-	for name := range m {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range sortedNames(m) {
 		f := byName[name]
 		switch {
 		case f == nil:
@@ -375,4 +370,15 @@ func Canonical(v any) any {
 		return out
 	}
 	return v
+}
+
+// sortedNames are the member names of a JSON object, sorted: the checks
+// report the first problem in a stable order.
+func sortedNames(m map[string]any) []string {
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/streamgen/streamgen/spec"
 )
@@ -59,12 +58,7 @@ func UpdateOf(s *spec.Spec, body []byte, req Request) (Update, error) {
 	for _, f := range Updatable(s) {
 		byName[f.Name] = f
 	}
-	names := make([]string, 0, len(m))
-	for name := range m {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range sortedNames(m) {
 		f := byName[name]
 		switch {
 		case f == nil:

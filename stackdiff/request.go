@@ -118,6 +118,10 @@ func (p *vtlJSON) skip() {
 			p.i++
 		case c == '#':
 			p.i++
+			if p.peek() == '{' { // #{else}, #{end}
+				p.balanced('{', '}')
+				continue
+			}
 			p.name()
 			if p.peek() == '(' {
 				p.balanced('(', ')')
@@ -215,6 +219,9 @@ func (p *vtlJSON) value(depth int) any {
 				return m
 			case ',':
 				p.i++
+				continue
+			case '{': // the #else branch's value of the member just read
+				p.value(depth + 1)
 				continue
 			case '"':
 			default:

@@ -104,9 +104,20 @@ func TestEndToEnd(t *testing.T) {
 		testenv.WriteFile(t, filepath.Join(dir, "decode_test.go"), decodeDriver)
 
 		stackName := "e2e-" + name
-		mustAWS(t, moto, ctx, "cloudformation", "deploy", "--template-file", filepath.Join(dir, "deploy.yaml"),
-			"--stack-name", stackName, "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
-			"--parameter-overrides", "CodeBucket=e2e-code", "CodeKey=handler.zip")
+		if info, err := os.Stat(filepath.Join(dir, "deploy.yaml")); err == nil && info.Size() > streamgen.MaxInlineTemplate {
+			// Over what CloudFormation takes inline: from S3, as out/README.md's
+			// recipe deploys it (deploy --s3-bucket would upload to AWS's S3, not moto's).
+			mustAWS(t, moto, ctx, "s3", "cp", filepath.Join(dir, "deploy.yaml"), "s3://e2e-code/"+name+".template")
+			mustAWS(t, moto, ctx, "cloudformation", "create-stack", "--stack-name", stackName,
+				"--template-url", "https://e2e-code.s3.amazonaws.com/"+name+".template",
+				"--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
+				"--parameters", "ParameterKey=CodeBucket,ParameterValue=e2e-code", "ParameterKey=CodeKey,ParameterValue=handler.zip")
+			mustAWS(t, moto, ctx, "cloudformation", "wait", "stack-create-complete", "--stack-name", stackName)
+		} else {
+			mustAWS(t, moto, ctx, "cloudformation", "deploy", "--template-file", filepath.Join(dir, "deploy.yaml"),
+				"--stack-name", stackName, "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
+				"--parameter-overrides", "CodeBucket=e2e-code", "CodeKey=handler.zip")
+		}
 		table := stackResourceID(t, moto, ctx, stackName, strings.Trim(stack.TableRef(item.New(s)), "${}"))
 		templateYAML, err := os.ReadFile(filepath.Join(dir, "template.yaml"))
 		if err != nil {

@@ -134,6 +134,35 @@ func TestGenLocalRoutes(t *testing.T) {
 		g.stop()
 	})
 
+	t.Run("README", func(t *testing.T) {
+		readme, err := os.ReadFile("../README.md")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rest, ok := strings.Cut(string(readme), "\n**Routes.**")
+		_, rest, ok2 := strings.Cut(rest, "```sh\n")
+		block, _, ok3 := strings.Cut(rest, "```\n")
+		if !ok || !ok2 || !ok3 {
+			t.Fatal("README has no sh block after **Routes.**")
+		}
+		specFile := e.routesOut(t, "readme", routes)
+		g := e.start(t, specFile, "readme/out")
+		host := strings.TrimSuffix(strings.TrimPrefix(g.url, "http://"), "/notes")
+		lines := strings.Split(strings.TrimSpace(block), "\n")
+		if len(lines) < 16 {
+			t.Fatalf("README's routes block has %d lines", len(lines))
+		}
+		for i := 0; i+1 < len(lines); i += 2 {
+			command, want := lines[i], strings.TrimPrefix(lines[i+1], "# ")
+			script := strings.ReplaceAll(command, "localhost:8080", host)
+			got := runShell(t, "curl() { command curl -s \"$@\"; }\n"+script, append(os.Environ(), "H=x-api-key: "+g.apiKey))
+			if got != want {
+				t.Errorf("%s\n got  %s\n want %s", command, got, want)
+			}
+		}
+		g.stop()
+	})
+
 	t.Run("OLD_IMAGE", func(t *testing.T) {
 		spec := strings.Replace(string(routes), "view: NEW_AND_OLD_IMAGES", "view: OLD_IMAGE", 1)
 		specFile := e.routesOut(t, "old", []byte(strings.Replace(spec, "name: notes", "name: old", 1)))

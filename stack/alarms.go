@@ -80,7 +80,7 @@ func (b *builder) alarms() {
 	// Record failures are answered, not raised, so Lambda's Errors does not
 	// count them: the handler's own ERROR log lines do.
 	namespace := "streamgen/" + s.Name
-	b.add(id.prefix+"HandlerErrorLogFilter", &logs.MetricFilter{
+	b.add(id.HandlerErrorLogFilter, &logs.MetricFilter{
 		LogGroupName:  cloudformation.Ref(id.FunctionLogs),
 		FilterPattern: `{ $.level = "ERROR" }`,
 		MetricTransformations: []logs.MetricFilter_MetricTransformation{{

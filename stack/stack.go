@@ -57,7 +57,7 @@ func Build(it *item.Item) (*Stack, error) {
 
 // newBuilder renders the views of it the template inlines.
 func newBuilder(it *item.Item) (*builder, error) {
-	request, err := vtl.Request(it, TableRef(it.Spec))
+	request, err := vtl.Request(it, TableRef(it))
 	if err != nil {
 		return nil, fmt.Errorf("request.vtl: %w", err)
 	}
@@ -74,13 +74,13 @@ func newBuilder(it *item.Item) (*builder, error) {
 		return nil, fmt.Errorf("model.json: %w", err)
 	}
 	st := &Stack{RequestTemplate: request, Model: model, InlinedModel: inlined.String()}
-	return &builder{s: it.Spec, it: it, st: st, responses: responses, id: newIDs(it.Spec.Name), t: cloudformation.NewTemplate()}, nil
+	return &builder{s: it.Spec, it: it, st: st, responses: responses, id: it.IDs, t: cloudformation.NewTemplate()}, nil
 }
 
 // TableRef is what the request template writes for the table's name: an
 // Fn::Sub reference to the table, whose name CloudFormation chooses (so two
 // stacks of one spec can share an account and region).
-func TableRef(s *spec.Spec) string { return "${" + newIDs(s.Name).Table + "}" }
+func TableRef(it *item.Item) string { return "${" + it.IDs.Table + "}" }
 
 const (
 	logRetentionDays = 30
@@ -145,7 +145,7 @@ type builder struct {
 	it        *item.Item
 	st        *Stack
 	responses []vtl.IntegrationResponse
-	id        ids
+	id        item.IDs
 	t         *cloudformation.Template
 }
 

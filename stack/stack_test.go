@@ -261,14 +261,6 @@ func TestCORS(t *testing.T) {
 	}
 }
 
-func TestPascal(t *testing.T) {
-	for in, want := range map[string]string{"streamer": "Streamer", "my-app": "MyApp", "a-1-b": "A1B", "x9": "X9"} {
-		if got := pascal(in); got != want {
-			t.Errorf("pascal(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestExportsNamedByStack: export names are unique per account and region,
 // so each starts with the stack's name, never the spec's alone: two stacks
 // of one spec (staging, prod) do not collide.

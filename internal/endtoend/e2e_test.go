@@ -95,18 +95,18 @@ func TestEndToEnd(t *testing.T) {
 			}
 		}
 		// The item code as generated, but for the decode module's runtime.
-		item, err := handlergen.Item(item.New(s), "main", testenv.RuntimeImport, true)
+		itemGo, err := handlergen.Item(item.New(s), "main", testenv.RuntimeImport, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		testenv.WriteFile(t, filepath.Join(dir, "item_gen.go"), item)
+		testenv.WriteFile(t, filepath.Join(dir, "item_gen.go"), itemGo)
 		testenv.WriteFile(t, filepath.Join(dir, "decode_test.go"), decodeDriver)
 
 		stackName := "e2e-" + name
 		mustAWS(t, moto, ctx, "cloudformation", "deploy", "--template-file", filepath.Join(dir, "deploy.yaml"),
 			"--stack-name", stackName, "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
 			"--parameter-overrides", "CodeBucket=e2e-code", "CodeKey=handler.zip")
-		table := stackResourceID(t, moto, ctx, stackName, strings.Trim(stack.TableRef(s), "${}"))
+		table := stackResourceID(t, moto, ctx, stackName, strings.Trim(stack.TableRef(item.New(s)), "${}"))
 		templateYAML, err := os.ReadFile(filepath.Join(dir, "template.yaml"))
 		if err != nil {
 			t.Fatal(err)
@@ -410,7 +410,7 @@ func deployedRequestTemplate(t *testing.T, templateYAML []byte, s *spec.Spec, ta
 	if len(found) != 1 {
 		t.Fatalf("%d POST methods with an application/json request template (Fn::Sub), want 1", len(found))
 	}
-	ref := stack.TableRef(s)
+	ref := stack.TableRef(item.New(s))
 	if strings.Count(found[0], "${") != 1 || !strings.Contains(found[0], ref) {
 		t.Fatalf("the request template's Fn::Sub holds more than %s", ref)
 	}

@@ -117,7 +117,7 @@ func newOracleCase(t *testing.T, name string, s *spec.Spec) oracleCase {
 	if request == nil || model == nil {
 		t.Fatalf("%s: Generate wrote no request.vtl or model.json", name)
 	}
-	ref := stack.TableRef(s)
+	ref := stack.TableRef(item.New(s))
 	if !bytes.Contains(request, []byte(ref)) {
 		t.Fatalf("%s: request.vtl does not name the table as %s", name, ref)
 	}

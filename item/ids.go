@@ -1,4 +1,4 @@
-package stack
+package item
 
 import (
 	"crypto/sha256"
@@ -7,10 +7,10 @@ import (
 	"strings"
 )
 
-// ids are the logical IDs of the stack's resources. They derive from the spec
+// IDs are the logical IDs of the stack's resources. They derive from the spec
 // name only, so regenerating a spec keeps every resource (and its data) in
 // place.
-type ids struct {
+type IDs struct {
 	prefix string
 
 	Table, API, Model, Validator, PostMethod, OptionsMethod, IntegrationRole string
@@ -19,49 +19,50 @@ type ids struct {
 	UsagePlan, APIKey, UsagePlanKey                                          string
 	Function, FunctionRole, FunctionLogs, DeadLetterQueue, StreamMapping     string
 	FailureBucket, FailureBucketPolicy                                       string
-	AlarmKey, AlarmTopic                                                     string
+	AlarmKey, AlarmTopic, HandlerErrorLogFilter                              string
 	CodeBucket, CodeKey                                                      string
 }
 
-func newIDs(name string) ids {
+func newIDs(name string) IDs {
 	p := pascal(name)
-	return ids{
-		prefix:              p,
-		Table:               p + "Table",
-		API:                 p + "Api",
-		Model:               p + "BodyModel",
-		Validator:           p + "BodyValidator",
-		PostMethod:          p + "PostMethod",
-		OptionsMethod:       p + "OptionsMethod",
-		IntegrationRole:     p + "PutItemRole",
-		Stage:               p + "Stage",
-		AccessLogs:          p + "AccessLogs",
-		Account:             p + "ApiGatewayAccount",
-		AccountRole:         p + "ApiGatewayLogsRole",
-		UsagePlan:           p + "UsagePlan",
-		APIKey:              p + "ApiKey",
-		UsagePlanKey:        p + "UsagePlanKey",
-		Function:            p + "Handler",
-		FunctionRole:        p + "HandlerRole",
-		FunctionLogs:        p + "HandlerLogs",
-		DeadLetterQueue:     p + "DeadLetterQueue",
-		StreamMapping:       p + "StreamMapping",
-		FailureBucket:       p + "FailureBucket",
-		FailureBucketPolicy: p + "FailureBucketPolicy",
-		AlarmKey:            p + "AlarmKey",
-		AlarmTopic:          p + "AlarmTopic",
-		CodeBucket:          "CodeBucket",
-		CreateLogsRole:      "CreateApiGatewayLogsRole",
-		CreatesLogsRole:     "CreatesApiGatewayLogsRole",
-		CodeKey:             "CodeKey",
+	return IDs{
+		prefix:                p,
+		Table:                 p + "Table",
+		API:                   p + "Api",
+		Model:                 p + "BodyModel",
+		Validator:             p + "BodyValidator",
+		PostMethod:            p + "PostMethod",
+		OptionsMethod:         p + "OptionsMethod",
+		IntegrationRole:       p + "PutItemRole",
+		Stage:                 p + "Stage",
+		AccessLogs:            p + "AccessLogs",
+		Account:               p + "ApiGatewayAccount",
+		AccountRole:           p + "ApiGatewayLogsRole",
+		UsagePlan:             p + "UsagePlan",
+		APIKey:                p + "ApiKey",
+		UsagePlanKey:          p + "UsagePlanKey",
+		Function:              p + "Handler",
+		FunctionRole:          p + "HandlerRole",
+		FunctionLogs:          p + "HandlerLogs",
+		DeadLetterQueue:       p + "DeadLetterQueue",
+		StreamMapping:         p + "StreamMapping",
+		FailureBucket:         p + "FailureBucket",
+		FailureBucketPolicy:   p + "FailureBucketPolicy",
+		AlarmKey:              p + "AlarmKey",
+		AlarmTopic:            p + "AlarmTopic",
+		HandlerErrorLogFilter: p + "HandlerErrorLogFilter",
+		CodeBucket:            "CodeBucket",
+		CreateLogsRole:        "CreateApiGatewayLogsRole",
+		CreatesLogsRole:       "CreatesApiGatewayLogsRole",
+		CodeKey:               "CodeKey",
 	}
 }
 
 // PathSegment is the resource of the i-th (1-based) segment of the API path.
-func (i ids) PathSegment(n int) string { return i.prefix + "Path" + strconv.Itoa(n) }
+func (i IDs) PathSegment(n int) string { return i.prefix + "Path" + strconv.Itoa(n) }
 
 // GatewayResponse is the resource of a gateway response type, e.g. BAD_REQUEST_BODY.
-func (i ids) GatewayResponse(typ string) string {
+func (i IDs) GatewayResponse(typ string) string {
 	return i.prefix + "GatewayResponse" + pascal(strings.ToLower(typ))
 }
 
@@ -70,18 +71,18 @@ func (i ids) GatewayResponse(typ string) string {
 // serving the old methods and templates. The name sorts after the methods'
 // names because moto's change sets create resources in name order and
 // ignore DependsOn (CloudFormation itself follows DependsOn).
-func (i ids) Deployment(apiHash string) string { return i.prefix + "StageDeployment" + apiHash }
+func (i IDs) Deployment(apiHash string) string { return i.prefix + "StageDeployment" + apiHash }
 
 // AlarmEmail is the subscription of an address of alarms.email, named by a
 // digest of the address: reordering or removing other addresses leaves it
 // alone (a new subscription asks the address to confirm again).
-func (i ids) AlarmEmail(address string) string {
+func (i IDs) AlarmEmail(address string) string {
 	sum := sha256.Sum256([]byte(address))
 	return i.prefix + "AlarmEmail" + hex.EncodeToString(sum[:4])
 }
 
 // Alarm is the CloudWatch alarm of the given kind, e.g. "HandlerErrors".
-func (i ids) Alarm(kind string) string { return i.prefix + "Alarm" + kind }
+func (i IDs) Alarm(kind string) string { return i.prefix + "Alarm" + kind }
 
 // pascal turns "my-stream_2" into "MyStream2": logical IDs are alphanumeric.
 func pascal(s string) string {

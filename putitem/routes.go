@@ -394,7 +394,7 @@ type Update struct {
 }
 
 // UpdateOf maps body, an update body that passed schema.UpdateModel, to its
-// Update. A value is mapped as create maps it (Attribute: a nested object
+// Update. A value is mapped as create maps it (a nested object
 // takes its defaults and server-set values, as a whole new value does); no
 // top-level default is applied.
 func UpdateOf(it *item.Item, body []byte, rc RequestContext) (*Update, error) {
@@ -425,7 +425,7 @@ func UpdateOf(it *item.Item, body []byte, rc RequestContext) (*Update, error) {
 			remove = append(remove, name)
 			continue
 		}
-		av, err := Attribute(f, bv, rc.value)
+		av, err := attribute(f, bv, rc.value)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}

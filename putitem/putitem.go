@@ -9,6 +9,12 @@
 // the request context; a field the body gives is mapped from the body; a field
 // with a default is mapped from the default; any other field is absent.
 // Strings are kept byte for byte and numbers as their exact decimal text.
+//
+// The same reference covers the other routes (routes.go): the item's key
+// from the path (Key), the GetItem, Query, UpdateItem and DeleteItem
+// requests, the query's next token, the update expression of an update
+// body (UpdateOf: #fN/:vN placeholders only), and the plain JSON the
+// response templates give back (Plain, QueryAnswer).
 package putitem
 
 import (

@@ -160,8 +160,10 @@ func queryAll(t *testing.T, a *API, base, pk, params string) (sks []string, page
 		pages = append(pages, len(page.Items))
 		for _, it := range page.Items {
 			sk := it["at"]
-			if s, ok := it["s"]; ok {
-				sk = s
+			for _, name := range []string{"s", "n"} {
+				if s, ok := it[name]; ok {
+					sk = s
+				}
 			}
 			sks = append(sks, string(sk))
 		}
@@ -300,4 +302,59 @@ func TestRoutesStoreFailures(t *testing.T) {
 	check(t, "query", call(a, "GET", "/notes/u", "", "x-api-key", key), 500, message(putitem.MessageReadFailed))
 	check(t, "update", call(a, "PATCH", "/notes/u/1", `{"text":"x"}`, "x-api-key", key), 500, message(putitem.MessageNotChanged))
 	check(t, "delete", call(a, "DELETE", "/notes/u/1", "", "x-api-key", key), 500, message(putitem.MessageNotChanged))
+}
+
+// TestRoutesQueryStopsAtOneMegabyte: a page holds at most 1 MB of items,
+// then gives a next token, as DynamoDB's Query does.
+func TestRoutesQueryStopsAtOneMegabyte(t *testing.T) {
+	src := "version: 1\nname: big\napi: {routes: [create, query]}\ntable: {partitionKey: p, sortKey: n}\n" +
+		"fields:\n  p: {type: string, required: true}\n  n: {type: integer, required: true}\n  blob: {type: string}\n"
+	a, _ := newTestAPI(t, parseSpec(t, "big.yaml", []byte(src)))
+	blob := strings.Repeat("x", 300*1024)
+	for i := range 6 {
+		check(t, "create", call(a, "POST", "/InsertItem", fmt.Sprintf(`{"p":"a","n":%d,"blob":%q}`, i, blob)), 200, `\{\}`)
+	}
+	if _, pages := queryAll(t, a, "/InsertItem", "a", ""); fmt.Sprint(pages) != "[4 2]" {
+		t.Errorf("pages %v, want [4 2]: a page stops once it holds 1 MB", pages)
+	}
+}
+
+// TestRoutesConcurrentWrites: concurrent updates and deletes share group
+// commits; each answered write has its record, in the order of the writes.
+func TestRoutesConcurrentWrites(t *testing.T) {
+	a, store := newTestAPI(t, parseSpec(t, "testdata/routes/spec.yaml", nil))
+	const n = 40
+	for i := range n {
+		check(t, "create", call(a, "POST", "/notes", fmt.Sprintf(`{"user":"c","at":%d,"text":"t"}`, i), "x-api-key", key), 200, `\{\}`)
+	}
+	done := make(chan answer, 2*n)
+	for i := range n {
+		go func() {
+			done <- call(a, "PATCH", fmt.Sprintf("/notes/c/%d", i), `{"score":1}`, "x-api-key", key)
+			done <- call(a, "DELETE", fmt.Sprintf("/notes/c/%d", i), "", "x-api-key", key)
+		}()
+	}
+	for range 2 * n {
+		if got := <-done; got.status != 200 {
+			t.Errorf("%d %s", got.status, got.body)
+		}
+	}
+	recs, err := store.Records(0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	last := map[string]string{}
+	for _, r := range recs {
+		count[r.EventName]++
+		k := string(r.Keys["at"])
+		if r.EventName == "REMOVE" && last[k] != "MODIFY" {
+			t.Errorf("item %s: REMOVE after %s", k, last[k])
+		}
+		last[k] = r.EventName
+	}
+	if count["INSERT"] != n || count["MODIFY"] != n || count["REMOVE"] != n {
+		t.Errorf("records %v, want %d of each", count, n)
+	}
+	check(t, "all gone", call(a, "GET", "/notes/c", "", "x-api-key", key), 200, `\{"items":\[\]\}`)
 }

@@ -239,18 +239,12 @@ func (a *API) update(w http.ResponseWriter, r *http.Request, res resource) {
 		}
 		return item, nil
 	}, now)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		a.fail(w, http.StatusNotFound, putitem.MessageNotFound)
-	case refusal != nil && errors.Is(err, refusal):
+	if refusal != nil && errors.Is(err, refusal) {
 		fmt.Fprintf(a.Log, "api: the update was refused: %v\n", err)
 		a.fail(w, http.StatusBadRequest, putitem.MessageRejected)
-	case err != nil:
-		fmt.Fprintf(a.Log, "api: update failed: %v\n", err)
-		a.fail(w, http.StatusInternalServerError, putitem.MessageNotChanged)
-	default:
-		a.answerItem(w, item, putitem.MessageChangeUncertain)
+		return
 	}
+	a.answerChange(w, "update", item, err)
 }
 
 func (a *API) delete(w http.ResponseWriter, res resource) {
@@ -259,14 +253,20 @@ func (a *API) delete(w http.ResponseWriter, res resource) {
 		return
 	}
 	old, err := a.Store.Delete(key, a.now())
+	a.answerChange(w, "delete", old, err)
+}
+
+// answerChange answers an update or delete that returned item and err: 404
+// for no item, 500 for a failed store, else 200 with item as plain JSON.
+func (a *API) answerChange(w http.ResponseWriter, route string, item Item, err error) {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		a.fail(w, http.StatusNotFound, putitem.MessageNotFound)
 	case err != nil:
-		fmt.Fprintf(a.Log, "api: delete failed: %v\n", err)
+		fmt.Fprintf(a.Log, "api: %s failed: %v\n", route, err)
 		a.fail(w, http.StatusInternalServerError, putitem.MessageNotChanged)
 	default:
-		a.answerItem(w, old, putitem.MessageChangeUncertain)
+		a.answerItem(w, item, putitem.MessageChangeUncertain)
 	}
 }
 

@@ -29,14 +29,8 @@ func process(ctx context.Context, rec *Record) error {
 type handled struct{ event, keys, newImage, oldImage string }
 
 func (g *genLocal) handled() []handled {
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	var out []handled
-	for _, l := range g.lines {
-		rest, ok := strings.CutPrefix(l, "handler | ")
-		if !ok {
-			continue
-		}
+	for _, rest := range g.handlerLines() {
 		var entry struct {
 			Msg            string
 			EventName      string `json:"event_name"`

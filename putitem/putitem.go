@@ -42,6 +42,15 @@ type RequestContext struct {
 // (map[string]any{"S": "..."}, {"N": "1.5"}, {"BOOL": true}, {"L": []any{...}},
 // {"M": map[string]any{...}}, {"SS": []any{"a"}}, {"NS": []any{"1"}}).
 func Item(it *item.Item, body []byte, rc RequestContext) (map[string]any, error) {
+	obj, err := decodeObject(body)
+	if err != nil {
+		return nil, err
+	}
+	return Attributes(it.Fields, obj, rc.value)
+}
+
+// decodeObject decodes body, which must be a JSON object (see decode).
+func decodeObject(body []byte) (map[string]any, error) {
 	v, err := decode(body)
 	if err != nil {
 		return nil, err
@@ -50,7 +59,7 @@ func Item(it *item.Item, body []byte, rc RequestContext) (map[string]any, error)
 	if !ok {
 		return nil, errors.New("body: want a JSON object")
 	}
-	return Attributes(it.Fields, obj, rc.value)
+	return obj, nil
 }
 
 // Request is the whole DynamoDB PutItem request the request mapping template

@@ -398,13 +398,9 @@ type Update struct {
 // takes its defaults and server-set values, as a whole new value does); no
 // top-level default is applied.
 func UpdateOf(it *item.Item, body []byte, rc RequestContext) (*Update, error) {
-	v, err := decode(body)
+	obj, err := decodeObject(body)
 	if err != nil {
 		return nil, err
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, errors.New("body: want a JSON object")
 	}
 	u := &Update{Set: map[string]any{}, Names: map[string]any{}, Values: map[string]any{}}
 	var set, remove []string

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/putitem"
+	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -372,4 +374,84 @@ func TestDeleteAndGetRequest(t *testing.T) {
 	if want := `{"ConsistentRead":true,"Key":{"at":{"S":"a"},"user":{"S":"u"}},"TableName":"T"}`; string(got) != want {
 		t.Errorf("get: got %s", got)
 	}
+}
+
+var expressionPattern = regexp.MustCompile(`^(SET #f\d+ = :v\d+(, #f\d+ = :v\d+)*)?( ?REMOVE #f\d+(, #f\d+)*)?$`)
+
+// FuzzUpdate: every body the update model accepts maps to an update whose
+// expression is placeholders only, naming Updatable fields, and whose new
+// item gives back, as plain JSON, each scalar, set or list of scalars the
+// body set, exactly as sent.
+func FuzzUpdate(f *testing.F) {
+	it := item.New(load(f, "testdata/all.yaml"))
+	v, err := schema.NewUpdateValidator(it)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, body := range []string{
+		`{}`, `{"count":null}`, `{"message":"#f0 = :v0 REMOVE #f1 ${x} \" \\ \u0000\u2028😀"}`,
+		`{"status":"done","price":9.99e125,"scores":[1.50,-2e-130],"labels":["$","#"]}`,
+		`{"tags":null,"urgent":false,"matrix":[[1,2.5],[]],"author":{"name":"n"}}`, `{"id":"x"}`, `{"note":null}`,
+	} {
+		f.Add([]byte(body))
+	}
+	updatable := map[string]*item.Field{}
+	for _, f := range putitem.UpdatableFields(it) {
+		updatable[f.Name] = f
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if v.Validate(body) != nil {
+			return
+		}
+		u, err := putitem.UpdateOf(it, body, rc)
+		if err != nil {
+			t.Fatalf("the model accepted %s, but UpdateOf failed: %v", body, err)
+		}
+		if u.Expression == "" || !expressionPattern.MatchString(u.Expression) {
+			t.Fatalf("expression %q", u.Expression)
+		}
+		for _, name := range u.Names {
+			if updatable[name.(string)] == nil {
+				t.Fatalf("%s is not updatable", name)
+			}
+		}
+		plain, err := putitem.Plain(it, reencode(t, u.Apply(map[string]any{})))
+		if err != nil || !json.Valid(plain) {
+			t.Fatalf("plain %s: %v", plain, err)
+		}
+		sent, got := decodeNumbers(t, body), decodeNumbers(t, plain)
+		for name, value := range sent {
+			f := updatable[name]
+			if value == nil {
+				if _, ok := got[name]; ok {
+					t.Fatalf("%s: removed, but the item has it", name)
+				}
+				continue
+			}
+			if f.Type == spec.Object || f.Type == spec.List && f.Items.Type == spec.Object {
+				continue // nested defaults and server-set values are added
+			}
+			if a, b := jsonText(t, value), jsonText(t, got[name]); a != b {
+				t.Fatalf("%s: sent %s, the item gives %s", name, a, b)
+			}
+		}
+	})
+}
+
+func decodeNumbers(t *testing.T, data []byte) map[string]any {
+	d := json.NewDecoder(strings.NewReader(string(data)))
+	d.UseNumber()
+	var m map[string]any
+	if err := d.Decode(&m); err != nil {
+		t.Fatalf("%s: %v", data, err)
+	}
+	return m
+}
+
+func jsonText(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -8,11 +8,6 @@ import (
 	"github.com/streamgen/streamgen/spec"
 )
 
-// ExistsCondition makes an update or delete of a key with no item fail
-// (ConditionalCheckFailedException, answered 404); KeyPlaceholder stands for
-// the partition key's name, which every stored item holds.
-const ExistsCondition = "attribute_exists(" + putitem.KeyPlaceholder + ")"
-
 // writeView is what templates/write.vtl.tmpl spells.
 type writeView struct {
 	Table     string // JSON string content of the table name
@@ -24,7 +19,7 @@ type writeView struct {
 
 // updateField is how the update template writes one Updatable field. Its
 // placeholders #fN and :vN come from its place N in the model's list of
-// Updatable fields, never from the body.
+// Updatable fields (putitem.UpdatableFields), never from the body.
 type updateField struct {
 	N      int
 	Name   string
@@ -54,11 +49,7 @@ var writeStatusCodes = []string{"200", "400", "404", "429", "500"}
 // size: MessageRejected.
 func Update(it *item.Item, tableName string) (*Route, error) {
 	view := newWriteView(it, tableName)
-	n := 0
-	for _, f := range it.Fields {
-		if !f.Updatable() {
-			continue
-		}
+	for n, f := range putitem.UpdatableFields(it) {
 		v, err := newValue(f, "$."+f.Name, 1)
 		if err != nil {
 			return nil, err
@@ -71,7 +62,6 @@ func Update(it *item.Item, tableName string) (*Route, error) {
 			uf.Remove = present + " && " + isNull
 		}
 		view.Fields = append(view.Fields, uf)
-		n++
 	}
 	errs := routeErrors{Condition: &condition{404, putitem.MessageNotFound}, Invalid: putitem.MessageRejected, Failed: putitem.MessageNotChanged}
 	for _, k := range view.Address.Keys {
@@ -93,7 +83,7 @@ func newWriteView(it *item.Item, tableName string) writeView {
 	return writeView{
 		Table:     tableContent(tableName),
 		Address:   NewAddress(it, false),
-		Condition: `"ConditionExpression":` + jsonString(ExistsCondition),
+		Condition: `"ConditionExpression":` + jsonString(putitem.ExistsCondition),
 		KeyName:   jsonString(putitem.KeyPlaceholder) + ":" + jsonString(it.Keys[0].Name),
 	}
 }

@@ -4,13 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/streamgen/streamgen/internal/velocity"
 	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/putitem"
-	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/vtl"
 )
 
@@ -31,9 +29,9 @@ var updateBodies = []string{
 var pathParams = map[string]map[string]string{"path": {"pk": `a"b\c'd$e#f`, "sk": "1700000000123"}}
 
 // TestUpdateRenders renders the update template with Velocity 1.7: every body
-// becomes one UpdateItem whose expression names only the model's
-// placeholders, the fields given in it, SET for values and REMOVE for nulls,
-// with each value written as create writes it (putitem.Attributes).
+// becomes the UpdateItem package putitem says (placeholders of the model's
+// list only, SET for values and REMOVE for nulls, each value as create
+// writes it).
 func TestUpdateRenders(t *testing.T) {
 	r := velocity.Start(t)
 	it := item.New(load(t, "../putitem/testdata/all.yaml"))
@@ -57,74 +55,21 @@ func TestUpdateRenders(t *testing.T) {
 	}
 }
 
-// wantUpdate is the UpdateItem the contract asks for body, field by field.
+// wantUpdate is package putitem's UpdateItem for body.
 func wantUpdate(t *testing.T, it *item.Item, body string) map[string]any {
 	t.Helper()
-	obj, err := decode(body)
+	u, err := putitem.UpdateOf(it, []byte(body), rc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := map[string]any{"#pk": "id"}
-	values := map[string]any{}
-	var set, remove []string
-	n := 0
-	for _, f := range it.Fields {
-		if !f.Updatable() {
-			continue
-		}
-		if v, given := obj[f.Name]; given {
-			names[fmt.Sprintf("#f%d", n)] = f.Name
-			if v == nil {
-				remove = append(remove, fmt.Sprintf("#f%d", n))
-			} else {
-				set = append(set, fmt.Sprintf("#f%d = :v%d", n, n))
-				attrs, err := putitem.Attributes([]*item.Field{f}, map[string]any{f.Name: v}, contextValue)
-				if err != nil {
-					t.Fatal(err)
-				}
-				values[fmt.Sprintf(":v%d", n)] = attrs[f.Name]
-			}
-		}
-		n++
-	}
-	var expr []string
-	if len(set) > 0 {
-		expr = append(expr, "SET "+strings.Join(set, ", "))
-	}
-	if len(remove) > 0 {
-		expr = append(expr, "REMOVE "+strings.Join(remove, ", "))
-	}
-	want := map[string]any{
-		"TableName":                "T",
-		"Key":                      map[string]any{"id": map[string]any{"S": `a"b\c'd$e#f`}, "createdAt": map[string]any{"N": "1700000000123"}},
-		"UpdateExpression":         strings.Join(expr, " "),
-		"ConditionExpression":      "attribute_exists(#pk)",
-		"ExpressionAttributeNames": names,
-		"ReturnValues":             "ALL_NEW",
-	}
-	if len(values) > 0 {
-		want["ExpressionAttributeValues"] = values
-	}
+	key := map[string]any{"id": map[string]any{"S": `a"b\c'd$e#f`}, "createdAt": map[string]any{"N": "1700000000123"}}
 	// decode's numbers are json.Number; putitem's number texts are strings.
-	b, _ := json.Marshal(want)
+	b, _ := json.Marshal(putitem.UpdateRequest(it, key, u, "T"))
 	out, err := decode(string(b))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// contextValue is rc's value of a server-set field nested in a given object.
-func contextValue(f *item.Field) (any, error) {
-	switch f.From {
-	case spec.FromRequestID:
-		return map[string]any{"S": rc.RequestID}, nil
-	case spec.FromRequestTimeEpoch:
-		return map[string]any{"N": fmt.Sprint(rc.RequestTimeEpoch)}, nil
-	case spec.FromSourceIP:
-		return map[string]any{"S": rc.SourceIP}, nil
-	}
-	return map[string]any{"S": rc.UserAgent}, nil
 }
 
 // TestDeleteRenders: the delete template is one DeleteItem of the path's key.

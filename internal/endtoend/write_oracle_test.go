@@ -11,6 +11,7 @@ import (
 	"github.com/streamgen/streamgen/internal/testenv"
 	"github.com/streamgen/streamgen/internal/velocity"
 	"github.com/streamgen/streamgen/item"
+	"github.com/streamgen/streamgen/putitem"
 	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/vtl"
@@ -43,7 +44,7 @@ func pathKeys(s *spec.Spec) (map[string]map[string]string, map[string]any) {
 // REMOVE clauses of #fN = :vN and #fN, nothing else.
 var placeholdersOnly = regexp.MustCompile(`^(SET #f\d+ = :v\d+(, #f\d+ = :v\d+)*)?( ?REMOVE #f\d+(, #f\d+)*)?$`)
 
-// TestOracleUpdate renders the update request template with Velocity for
+// TestOracleUpdate renders the update (and delete) request template with Velocity for
 // every body of the update corpus of every case (each golden case's fields,
 // whatever its routes). The update model (a real draft-04 validator) and the
 // contract (package oracle) must agree on every body. Every accepted body must
@@ -51,7 +52,8 @@ var placeholdersOnly = regexp.MustCompile(`^(SET #f\d+ = :v\d+(, #f\d+ = :v\d+)*
 // expression, names, key and condition a function of which fields the body
 // gives and which it nulls only (the model's placeholders; nothing of the
 // body outside ExpressionAttributeValues), its values the contract's
-// attribute values, as create stores them.
+// attribute values, as create stores them; and package putitem's (gen
+// local's) UpdateItem.
 func TestOracleUpdate(t *testing.T) {
 	renderer := velocity.Start(t)
 	var bodies, rendered int
@@ -73,6 +75,7 @@ func TestOracleUpdate(t *testing.T) {
 				t.Fatal(err)
 			}
 			params, key := pathKeys(c.spec)
+			checkDeleteRender(t, renderer, c.spec, params, key)
 			nasty := nastyByBody()
 			accepted := 0
 			for i, body := range corpus {
@@ -167,5 +170,35 @@ func checkUpdateRender(r *velocity.Renderer, s *spec.Spec, template string, body
 	if !reflect.DeepEqual(oracle.Canonical(got), oracle.Canonical(want)) {
 		return fmt.Errorf("Velocity and the contract differ:\n  velocity: %.600s\n  contract: %.600s", jsonText(got), jsonText(want))
 	}
+	it := item.New(s)
+	rc := putitem.RequestContext{RequestID: req.RequestID, RequestTimeEpoch: req.EpochMillis, SourceIP: req.SourceIP, UserAgent: req.UserAgent}
+	u, err := putitem.UpdateOf(it, body.JSON, rc)
+	if err != nil {
+		return fmt.Errorf("putitem.UpdateOf: %v", err)
+	}
+	if ref := putitem.UpdateRequest(it, key, u, oracleTable); !reflect.DeepEqual(oracle.Canonical(got), oracle.Canonical(ref)) {
+		return fmt.Errorf("Velocity and package putitem (gen local) differ:\n  velocity: %.600s\n  putitem:  %.600s", jsonText(got), jsonText(ref))
+	}
 	return nil
+}
+
+// checkDeleteRender: the delete template with the hostile path key is the
+// contract's DeleteItem, and package putitem's.
+func checkDeleteRender(t *testing.T, r *velocity.Renderer, s *spec.Spec, params map[string]map[string]string, key map[string]any) {
+	t.Helper()
+	it := item.New(s)
+	route, err := vtl.Delete(it, oracleTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := r.MustRender(t, velocity.Job{Template: route.Request, Params: params, Context: velocity.Context("r", 1, "ip", "ua")})
+	got, err := strictJSON([]byte(res.Output))
+	if err != nil {
+		t.Fatalf("delete request is not JSON: %v\n%.400s", err, res.Output)
+	}
+	want := map[string]any{"TableName": oracleTable, "Key": key, "ConditionExpression": "attribute_exists(#pk)",
+		"ExpressionAttributeNames": map[string]any{"#pk": s.Table.PartitionKey}, "ReturnValues": "ALL_OLD"}
+	if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(got, putitem.DeleteRequest(it, key, oracleTable)) {
+		t.Errorf("delete request\n  %.400s\nwant\n  %.400s", res.Output, jsonText(want))
+	}
 }

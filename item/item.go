@@ -1,8 +1,9 @@
 // Package item is the one description of the table's item that every output
 // reads. New builds it once from a validated spec: per field, at any depth,
 // how it is present in a stored item (Presence), its DynamoDB attribute type,
-// its key role, and the constraints a request body must keep, adjusted for
-// DynamoDB and for the handler's Go types. Each rule of the domain is one
+// its key role, its default as DynamoDB stores it, and the constraints a
+// request body must keep, adjusted for DynamoDB and for the handler's Go
+// types. Each rule of the domain is one
 // function here; the packages that write files (schema, vtl, handlergen),
 // the Go reference putitem, gen local and the README trust it and do not
 // re-derive presence, types or constraints from spec.Field.
@@ -78,13 +79,18 @@ type Field struct {
 	Presence Presence
 	From     spec.Source // ServerSet only
 	Key      Key         // top-level fields only
-	Default  any         // Defaulted only: the spec's JSON-shaped value (see spec.Field)
 	Enum     []any
 	Pattern  string
 
-	// The constraints as spec.Parse left them: with the contract's defaults
-	// (a body-given string key's minLength 1, a looped array's maxItems
-	// 1000). Bounds and MinItems add what DynamoDB and the handler need.
+	// DefaultAttr (Defaulted only) is the default's DynamoDB attribute
+	// value (see defaultAttr); a server-set field in it is a ServerSetValue.
+	DefaultAttr any
+
+	// The constraints a body's value must keep: the spec's, with the
+	// contract's defaults (a body-given string key's minLength 1, see
+	// minLengthOf; a looped array's maxItems 1000, which spec.Parse applies
+	// as it checks defaults against it). Bounds and MinItems add what
+	// DynamoDB and the handler need.
 	Minimum, Maximum     *spec.Decimal
 	MinLength, MaxLength *int
 	MaxItems             *int
@@ -127,8 +133,8 @@ func newField(f *spec.Field, key Key) *Field {
 	out := &Field{
 		Name: f.Name, GoName: f.GoName, Path: f.Path, Type: f.Type, Attr: attrOf(f.Type),
 		Presence: presenceOf(f), From: f.From, Key: key,
-		Default: f.Default, Enum: f.Enum, Pattern: f.Pattern,
-		Minimum: f.Minimum, Maximum: f.Maximum, MinLength: f.MinLength, MaxLength: f.MaxLength,
+		Enum: f.Enum, Pattern: f.Pattern,
+		Minimum: f.Minimum, Maximum: f.Maximum, MinLength: minLengthOf(f, key), MaxLength: f.MaxLength,
 		MaxItems: f.MaxItems, minItems: f.MinItems,
 	}
 	if f.Items != nil {
@@ -137,7 +143,21 @@ func newField(f *spec.Field, key Key) *Field {
 	for _, sub := range f.Fields {
 		out.Fields = append(out.Fields, newField(sub, NotKey))
 	}
+	if out.Presence == Defaulted {
+		out.DefaultAttr = defaultAttr(out, f.Default)
+	}
 	return out
+}
+
+// minLengthOf: a string key the body gives is at least one character long,
+// unless the spec says more (it refuses minLength 0 on a key): DynamoDB
+// refuses an empty key string, and the body's 400 beats a failed write.
+func minLengthOf(f *spec.Field, key Key) *int {
+	if key != NotKey && f.Type == spec.String && !f.ServerSet() && f.MinLength == nil {
+		one := 1
+		return &one
+	}
+	return f.MinLength
 }
 
 // presenceOf: the server's value wins over a body's, a default makes a field

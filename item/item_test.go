@@ -1,6 +1,7 @@
 package item_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/streamgen/streamgen/item"
@@ -70,5 +71,66 @@ func TestNew(t *testing.T) {
 	}
 	if items := byName["rest"].Items; items == nil || items.Attr != item.N {
 		t.Errorf("list items %+v", items)
+	}
+}
+
+func TestDefaultAttr(t *testing.T) {
+	s, err := spec.Parse("t.yaml", []byte(`version: 1
+name: t
+table: {partitionKey: id}
+fields:
+  id: {type: string, from: requestId}
+  n: {type: number, default: 1.50}
+  nums: {type: numberSet, default: [1, 2.5]}
+  tags: {type: list, items: {type: boolean}, default: []}
+  meta:
+    type: object
+    default: {ref: r}
+    fields:
+      seenAt: {type: integer, from: requestTimeEpoch}
+      ref: {type: string}
+      level: {type: integer, default: 3}
+      note: {type: string}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := item.New(s)
+	got, err := json.Marshal(map[string]any{"n": it.Fields[1].DefaultAttr, "nums": it.Fields[2].DefaultAttr, "tags": it.Fields[3].DefaultAttr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"n":{"N":"1.50"},"nums":{"NS":["1","2.5"]},"tags":{"L":[]}}`; string(got) != want {
+		t.Errorf("defaults %s, want %s", got, want)
+	}
+	meta := it.Fields[4]
+	m := meta.DefaultAttr.(map[string]any)["M"].(map[string]any)
+	if server, ok := m["seenAt"].(item.ServerSetValue); !ok || server.Field != meta.Fields[0] {
+		t.Errorf("server-set seenAt in the default: %#v", m["seenAt"])
+	}
+	delete(m, "seenAt")
+	if got, _ := json.Marshal(m); string(got) != `{"level":{"N":"3"},"ref":{"S":"r"}}` {
+		t.Errorf("object default %s: want the given ref and level's own default, no note", got)
+	}
+}
+
+func TestKeyMinLength(t *testing.T) {
+	s, err := spec.Parse("t.yaml", []byte(`version: 1
+name: t
+table: {partitionKey: id, sortKey: at}
+fields:
+  id: {type: string, required: true}
+  at: {type: string, required: true, minLength: 3}
+  note: {type: string}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := item.New(s)
+	for i, want := range []int{1, 3, -1} {
+		got := it.Fields[i].MinLength
+		if (want < 0) != (got == nil) || (got != nil && *got != want) {
+			t.Errorf("%s: minLength %v, want %d (-1: none)", it.Fields[i].Name, got, want)
+		}
 	}
 }

@@ -86,9 +86,9 @@ func Attributes(fields []*item.Field, obj map[string]any, server ServerValue) (m
 		case f.Presence == item.ServerSet:
 			v, err = server(f)
 		case given:
-			v, err = Attribute(f, bv, server)
+			v, err = attribute(f, bv, server)
 		case f.Presence == item.Defaulted:
-			v, err = Attribute(f, f.Default, server)
+			v, err = withServerValues(f.DefaultAttr, server)
 		case f.Presence == item.Required:
 			err = errors.New("required but absent")
 		default:
@@ -102,9 +102,9 @@ func Attributes(fields []*item.Field, obj map[string]any, server ServerValue) (m
 	return out, nil
 }
 
-// Attribute maps v, a JSON value of field f (from a body decoded with
-// json.Number, or a spec default), to its DynamoDB attribute value.
-func Attribute(f *item.Field, v any, server ServerValue) (any, error) {
+// attribute maps v, a JSON value of field f from a body decoded with
+// json.Number, to its DynamoDB attribute value.
+func attribute(f *item.Field, v any, server ServerValue) (any, error) {
 	switch f.Type {
 	case spec.String:
 		s, ok := v.(string)
@@ -131,7 +131,7 @@ func Attribute(f *item.Field, v any, server ServerValue) (any, error) {
 		}
 		l := make([]any, len(vs))
 		for i, e := range vs {
-			a, err := Attribute(f.Items, e, server)
+			a, err := attribute(f.Items, e, server)
 			if err != nil {
 				return nil, fmt.Errorf("[%d]: %w", i, err)
 			}
@@ -139,7 +139,7 @@ func Attribute(f *item.Field, v any, server ServerValue) (any, error) {
 		}
 		return map[string]any{"L": l}, nil
 	case spec.Object:
-		obj, ok := object(v)
+		obj, ok := v.(map[string]any)
 		if !ok {
 			return nil, typeError(f, v)
 		}
@@ -189,27 +189,43 @@ func (rc RequestContext) value(f *item.Field) (any, error) {
 	return nil, fmt.Errorf("unknown source %q", f.From)
 }
 
-// number is the exact decimal text of v, a JSON number: json.Number from
-// a body decoded with UseNumber or from the spec, which checked it.
+// number is the exact decimal text of v, a json.Number from a body decoded
+// with UseNumber.
 func number(f *item.Field, v any) (string, error) {
-	switch n := v.(type) {
-	case json.Number:
-		return string(n), nil
-	case spec.Decimal:
+	if n, ok := v.(json.Number); ok {
 		return string(n), nil
 	}
 	return "", typeError(f, v)
 }
 
-// object returns v as a map: a decoded JSON object or a spec default.
-func object(v any) (map[string]any, bool) {
-	switch o := v.(type) {
+// withServerValues is a default's attribute value (item.Field.DefaultAttr)
+// with the values of the server-set fields in it.
+func withServerValues(v any, server ServerValue) (any, error) {
+	switch v := v.(type) {
+	case item.ServerSetValue:
+		return server(v.Field)
 	case map[string]any:
-		return o, true
-	case *spec.ObjectValue:
-		return o.Values, true
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			filled, err := withServerValues(e, server)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = filled
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			filled, err := withServerValues(e, server)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = filled
+		}
+		return out, nil
 	}
-	return nil, false
+	return v, nil
 }
 
 func typeError(f *item.Field, v any) error {

@@ -108,7 +108,7 @@ func TestModelKeepsNumberText(t *testing.T) {
 }
 
 func TestBodyStringKeyHasMinLength(t *testing.T) {
-	// spec.Parse gives a body-given string key its minLength 1.
+	// The model gives a body-given string key its minLength 1.
 	src := "version: 1\nname: k\ntable: {partitionKey: id}\nfields:\n  id: {type: string, required: true}\n  message: {type: string}\n"
 	s, err := spec.Parse("k.yaml", []byte(src))
 	if err != nil {

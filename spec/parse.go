@@ -528,9 +528,6 @@ func (p *parser) keyField(n *yaml.Node, path, name string, s *Spec) {
 		p.errorf(n, path, "field %q may be missing from the body; a key field must be required: true or set by the server with from", name)
 	case f.Type == String && !f.ServerSet() && f.MinLength != nil && *f.MinLength == 0:
 		p.errorf(n, path, "field %q allows the empty string (minLength: 0), which DynamoDB refuses as a key", name)
-	case f.Type == String && !f.ServerSet() && f.MinLength == nil:
-		one := 1
-		f.MinLength = &one // DynamoDB refuses an empty key string: reject it with a 400 instead of a failed write
 	}
 }
 

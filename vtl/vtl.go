@@ -123,11 +123,7 @@ func newObject(fields []*item.Field, path string, depth int) (*object, error) {
 		case item.ServerSet:
 			a.Literal = serverValues[f.From].Attr
 		case item.Defaulted:
-			attrValue, err := putitem.Attribute(f, f.Default, serverRef)
-			if err != nil {
-				return nil, fmt.Errorf("%s: default: %w", f.Path, err)
-			}
-			a.Literal = literal(attrValue)
+			a.Literal = literal(f.DefaultAttr)
 		}
 		if f.Presence.FromBody() {
 			v, err := newValue(f, path+"."+f.Name, depth+1)
@@ -170,9 +166,6 @@ func newValue(f *item.Field, path string, depth int) (*value, error) {
 	return v, err
 }
 
-// contextValue is a piece of VTL written as it is into a literal.
-type contextValue string
-
 // Server-set values as VTL. The user agent is client text: escapeJavaScript
 // makes it a valid JSON string body once its \' are turned back into ',
 // and $! renders a missing header as "".
@@ -185,13 +178,9 @@ var serverValues = map[spec.Source]struct{ Attr, JSON string }{
 
 var userAgent = jsonEscaped(`"$!context.identity.userAgent"`)
 
-// serverRef is the putitem.ServerValue of the template: the VTL expression.
-func serverRef(f *item.Field) (any, error) {
-	return contextValue(serverValues[f.From].Attr), nil
-}
-
-// literal writes a DynamoDB JSON value (from putitem.Attribute) as template
-// text: JSON with $ and # escaped in strings, so Velocity leaves it alone.
+// literal writes a default's DynamoDB JSON value (item.Field.DefaultAttr) as
+// template text: JSON with $ and # escaped in strings, so Velocity leaves it
+// alone, and a server-set field as its VTL expression.
 func literal(v any) string {
 	var b strings.Builder
 	writeLiteral(&b, v)
@@ -200,8 +189,8 @@ func literal(v any) string {
 
 func writeLiteral(b *strings.Builder, v any) {
 	switch v := v.(type) {
-	case contextValue:
-		b.WriteString(string(v))
+	case item.ServerSetValue:
+		b.WriteString(serverValues[v.Field.From].Attr)
 	case map[string]any:
 		keys := make([]string, 0, len(v))
 		for k := range v {
@@ -232,7 +221,7 @@ func writeLiteral(b *strings.Builder, v any) {
 	case bool:
 		fmt.Fprint(b, v)
 	default:
-		panic(fmt.Sprintf("vtl: literal of %T", v)) // putitem.Attribute returns only the types above
+		panic(fmt.Sprintf("vtl: literal of %T", v)) // defaultAttr makes only the types above
 	}
 }
 

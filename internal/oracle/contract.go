@@ -54,7 +54,24 @@ func Check(s *spec.Spec, body []byte) error {
 	if err != nil {
 		return err
 	}
-	return checkObject(s.Fields, v, "$")
+	return checkObject(withKeyMinLength(s).Fields, v, "$")
+}
+
+// withKeyMinLength is s with the contract's minLength 1 on each string key
+// the body gives (DynamoDB refuses an empty key string), stated here as
+// well as in the product's model, as the oracle is independent of it.
+func withKeyMinLength(s *spec.Spec) *spec.Spec {
+	out := *s
+	out.Fields = append([]*spec.Field(nil), s.Fields...)
+	for i, f := range out.Fields {
+		isKey := f.Name == s.Table.PartitionKey || (s.Table.SortKey != "" && f.Name == s.Table.SortKey)
+		if isKey && f.Type == spec.String && !f.ServerSet() && f.MinLength == nil {
+			key, one := *f, 1
+			key.MinLength = &one
+			out.Fields[i] = &key
+		}
+	}
+	return &out
 }
 
 func checkObject(fields []*spec.Field, v any, path string) error {
@@ -246,6 +263,7 @@ func kind(v any) string {
 // given (numbers as their exact text), defaults for omitted fields that have
 // one, nothing for other omitted fields, server-set fields from the request.
 func Item(s *spec.Spec, body []byte, req Request) (map[string]any, error) {
+	s = withKeyMinLength(s)
 	v, err := Decode(body)
 	if err != nil {
 		return nil, err

@@ -114,6 +114,7 @@ const maxItemBytes = 400 * 1024
 // and beyond every limit, and bodies the contract rejects. Whether a body is
 // valid is for Check to say, not for its name.
 func Corpus(s *spec.Spec) ([]Body, error) {
+	s = withKeyMinLength(s)
 	g := &generator{}
 	var bodies []Body
 	add := func(name string, v any) {

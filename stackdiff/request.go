@@ -118,7 +118,11 @@ func (p *vtlJSON) skip() {
 			p.i++
 		case c == '#':
 			p.i++
-			p.name()
+			if p.peek() == '{' { // #{else}, #{end}: a directive's braced form
+				p.balanced('{', '}')
+			} else {
+				p.name()
+			}
 			if p.peek() == '(' {
 				p.balanced('(', ')')
 			}
@@ -215,6 +219,11 @@ func (p *vtlJSON) value(depth int) any {
 				return m
 			case ',':
 				p.i++
+				continue
+			case '{', '[':
+				// The #else branch of a defaulted attribute: the default's
+				// literal, no server-set value in it.
+				p.value(depth + 1)
 				continue
 			case '"':
 			default:

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,17 +19,19 @@ import (
 	"github.com/streamgen/streamgen/spec"
 )
 
-// API answers POST <api.path> as the deployed REST API does: routes, auth,
-// throttling, CORS, the body model (package schema, checked as a draft-04
-// validator does), the mapping of the body to an item (package putitem, the rules
-// the request VTL implements) and the write, with the answers of the
-// contract's table and the messages of the deployed response templates.
+// API answers the spec's routes (create, read, query, update, delete) as the
+// deployed REST API does: resources and methods, auth, throttling, CORS, the
+// body models (package schema, checked as a draft-04 validator does), the
+// DynamoDB calls of the request templates (package putitem, their Go
+// reference) run on the store, with the answers of the contract's table and
+// the messages of the deployed response templates.
 type API struct {
 	Spec      *spec.Spec
 	item      *item.Item
 	Store     *Store
-	Validator *schema.Validator
-	APIKey    string // checked against x-api-key when auth is api_key
+	Validator *schema.Validator // of create's body
+	Updates   *schema.Validator // of update's body (schema.UpdateModel)
+	APIKey    string            // checked against x-api-key when auth is api_key
 	Log       io.Writer
 
 	throttle *tokenBucket // nil: no stage throttling
@@ -58,8 +61,9 @@ func NewAPI(it *item.Item, store *Store, v *schema.Validator) *API {
 	return a
 }
 
-// Paths are the routes of the POST method: the path of the spec, as clients
-// of the stage URL also call it with the stage name in front.
+// Paths are the collection's paths, below which the items' addresses are:
+// the path of the spec, as clients of the stage URL also call it with the
+// stage name in front.
 func (a *API) Paths() []string {
 	return []string{a.Spec.API.Path, "/" + a.Spec.API.Stage + a.Spec.API.Path}
 }
@@ -82,48 +86,39 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(a.Log, "api: %s %s -> %d (%s)\n", r.Method, r.URL.Path, rec.status, a.now().Sub(start).Round(time.Microsecond))
 }
 
+// serve answers as API Gateway does: a resource or method the API does not
+// have is its 403 Missing Authentication Token, and OPTIONS (with CORS)
+// lists the resource's methods.
 func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 	a.setCORS(w, r)
-	routed := false
-	for _, p := range a.Paths() {
-		routed = routed || r.URL.Path == p
-	}
+	res := a.resourceOf(r)
+	methods := a.methods(res)
 	switch {
-	case !routed:
+	case len(methods) == 0:
 		a.gatewayFail(w, r, http.StatusForbidden, msgMissingToken)
 	case r.Method == http.MethodOptions && len(a.Spec.API.CORS) > 0:
 		h := w.Header()
-		h.Set("Access-Control-Allow-Methods", "OPTIONS,POST")
+		allowed := append([]string{http.MethodOptions}, methods...)
+		slices.Sort(allowed) // as the stack's OPTIONS methods list them
+		h.Set("Access-Control-Allow-Methods", strings.Join(allowed, ","))
 		h.Set("Access-Control-Allow-Headers", "Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token,X-Api-Key")
 		h.Set("Access-Control-Max-Age", "600")
 		h.Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
-	case r.Method != http.MethodPost:
+	case !slices.Contains(methods, r.Method):
 		a.gatewayFail(w, r, http.StatusForbidden, msgMissingToken)
 	case a.Spec.API.Auth == spec.AuthAPIKey && r.Header.Get("X-Api-Key") != a.APIKey:
 		a.gatewayFail(w, r, http.StatusForbidden, msgForbidden)
 	case a.throttle != nil && !a.throttle.take(a.now()):
 		a.gatewayFail(w, r, http.StatusTooManyRequests, putitem.MessageThrottled)
 	default:
-		a.post(w, r)
+		a.dispatch(w, r, res)
 	}
 }
 
 func (a *API) post(w http.ResponseWriter, r *http.Request) {
-	a.noteContentType(r)
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		var netErr net.Error
-		switch {
-		case errors.As(err, &tooLarge):
-			a.gatewayFail(w, r, http.StatusRequestEntityTooLarge, msgTooLarge)
-			return
-		case errors.As(err, &netErr) && netErr.Timeout():
-			a.gatewayFail(w, r, http.StatusRequestTimeout, msgTimeout)
-			return
-		}
-		a.gatewayFail(w, r, http.StatusBadRequest, putitem.MessageInvalidBody)
+	body, ok := a.readBody(w, r)
+	if !ok {
 		return
 	}
 	if err := a.Validator.Validate(body); err != nil {
@@ -131,12 +126,7 @@ func (a *API) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := a.now()
-	rc := putitem.RequestContext{
-		RequestID:        newRequestID(),
-		RequestTimeEpoch: now.UnixMilli(),
-		SourceIP:         sourceIP(r),
-		UserAgent:        r.UserAgent(),
-	}
+	rc := a.requestContext(r, now)
 	item, err := itemOf(a.item, body, rc)
 	if err != nil {
 		// On AWS DynamoDB refuses what it cannot store (ValidationException).
@@ -162,6 +152,38 @@ func (a *API) post(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// requestContext is what server-set fields take from request r at now.
+func (a *API) requestContext(r *http.Request, now time.Time) putitem.RequestContext {
+	return putitem.RequestContext{
+		RequestID:        newRequestID(),
+		RequestTimeEpoch: now.UnixMilli(),
+		SourceIP:         sourceIP(r),
+		UserAgent:        r.UserAgent(),
+	}
+}
+
+// readBody reads the request body, or answers as API Gateway does and
+// returns false.
+func (a *API) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	a.noteContentType(r)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		var netErr net.Error
+		switch {
+		case errors.As(err, &tooLarge):
+			a.gatewayFail(w, r, http.StatusRequestEntityTooLarge, msgTooLarge)
+			return nil, false
+		case errors.As(err, &netErr) && netErr.Timeout():
+			a.gatewayFail(w, r, http.StatusRequestTimeout, msgTimeout)
+			return nil, false
+		}
+		a.gatewayFail(w, r, http.StatusBadRequest, putitem.MessageInvalidBody)
+		return nil, false
+	}
+	return body, true
+}
+
 // noteContentType says once that the deployed API answers 415 to a body
 // not sent as application/json; here every body is read as JSON, so that
 // `curl -d '{...}'` works as is.
@@ -182,11 +204,9 @@ func itemOf(it *item.Item, body []byte, rc putitem.RequestContext) (Item, error)
 	if err != nil {
 		return nil, err
 	}
-	item := make(Item, len(attrs))
-	for name, v := range attrs {
-		if item[name], err = json.Marshal(v); err != nil {
-			return nil, err
-		}
+	item, err := toItem(attrs)
+	if err != nil {
+		return nil, err
 	}
 	return item, refused(it, item)
 }
@@ -224,8 +244,13 @@ func (a *API) fail(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"message": msg})
 }
 
+// writeJSON answers v as JSON; a json.RawMessage as it is, byte for byte
+// (json.Marshal would escape <, >, &, U+2028 and U+2029 in it).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	data, err := json.Marshal(v)
+	if raw, ok := v.(json.RawMessage); ok {
+		data, err = raw, nil
+	}
 	if err != nil {
 		status, data = http.StatusInternalServerError, []byte(putitem.ErrorAnswer(putitem.MessageInternal))
 	}

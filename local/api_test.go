@@ -40,6 +40,9 @@ func newTestAPI(t testing.TB, s *spec.Spec) (*API, *Store) {
 		t.Fatal(err)
 	}
 	a := NewAPI(item.New(s), store, v)
+	if a.Updates, err = schema.NewUpdateValidator(item.New(s)); err != nil {
+		t.Fatal(err)
+	}
 	a.Log = io.Discard
 	a.APIKey = "test-key"
 	return a, store

@@ -233,16 +233,23 @@ func (g *genLocal) expect(what string, status int, body string, wantStatus int, 
 	}
 }
 
+// handlerLines are the JSON log lines of the handler, in order.
+func (g *genLocal) handlerLines() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var out []string
+	for _, l := range g.lines {
+		if rest, ok := strings.CutPrefix(l, "handler | "); ok {
+			out = append(out, rest)
+		}
+	}
+	return out
+}
+
 // logged returns the items the handler logged with msg, in order.
 func (g *genLocal) logged(msg string) []map[string]any {
 	var items []map[string]any
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for _, l := range g.lines {
-		rest, ok := strings.CutPrefix(l, "handler | ")
-		if !ok {
-			continue
-		}
+	for _, rest := range g.handlerLines() {
 		var entry struct {
 			Msg       string
 			EventName string `json:"event_name"`

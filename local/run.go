@@ -80,7 +80,14 @@ func (s *Server) Banner(handlerDir string) string {
 	url := "http://" + s.Addr() + sp.API.Path
 	var b strings.Builder
 	fmt.Fprintf(&b, "gen local: %s: handler %s built and running (Lambda Runtime API on %s)\n", sp.Name, handlerDir, s.function.Addr())
-	fmt.Fprintf(&b, "  API:    POST %s (also under /%s%s)\n", url, sp.API.Stage, sp.API.Path)
+	if sp.API.Has(spec.Create) {
+		fmt.Fprintf(&b, "  API:    POST %s (also under /%s%s)\n", url, sp.API.Stage, sp.API.Path)
+	} else {
+		fmt.Fprintf(&b, "  API:    %s (also under /%s%s)\n", url, sp.API.Stage, sp.API.Path)
+	}
+	if routes := s.routeLines(url); routes != "" {
+		b.WriteString(routes)
+	}
 	fmt.Fprintf(&b, "  data:   %s (items and stream)\n", s.cfg.DataFile)
 	if sp.Stream.OnFailure == spec.FailToSQS {
 		fmt.Fprintf(&b, "  failed: %s (onFailure: sqs: shard and sequence numbers, one JSON line a batch)\n", s.cfg.Failures)
@@ -109,6 +116,33 @@ func (s *Server) Banner(handlerDir string) string {
 		fmt.Fprintf(&b, "  not emulated: %s\n", missing)
 	}
 	b.WriteString("  Ctrl-C stops (the batch in flight is finished first).")
+	return b.String()
+}
+
+// routeLines are the banner's lines of the routes besides create, with the
+// key fields' names in the addresses.
+func (s *Server) routeLines(url string) string {
+	address, part := url, url
+	for i, k := range s.item.Keys {
+		address += "/{" + k.Name + "}"
+		if i == 0 {
+			part = address
+		}
+	}
+	var b strings.Builder
+	for _, r := range []struct {
+		route         spec.Route
+		method, where string
+	}{
+		{spec.Read, "GET", address},
+		{spec.Query, "GET", part + "?limit=25&order=asc&next=TOKEN"},
+		{spec.Update, "PATCH", address},
+		{spec.Delete, "DELETE", address},
+	} {
+		if s.cfg.Spec.API.Has(r.route) {
+			fmt.Fprintf(&b, "          %-6s %s (%s)\n", r.method, r.where, r.route)
+		}
+	}
 	return b.String()
 }
 

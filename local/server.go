@@ -65,6 +65,10 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	updates, err := schema.NewUpdateValidator(it)
+	if err != nil {
+		return nil, err
+	}
 	store, err := OpenStore(cfg.DataFile, keyNames(it), s.Stream.View)
 	if err != nil {
 		return nil, err
@@ -115,7 +119,7 @@ func Start(cfg Config) (*Server, error) {
 		return fail(fmt.Errorf("listen on %s: %w", cfg.Addr, err))
 	}
 	api := NewAPI(it, store, validator)
-	api.APIKey, api.Log = srv.apiKey, cfg.Out
+	api.APIKey, api.Log, api.Updates = srv.apiKey, cfg.Out, updates
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
 	mux.Handle(invokePrefix, &invokeAPI{function: srv.function, log: cfg.Out})

@@ -1,6 +1,7 @@
 package local
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,8 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -108,31 +111,18 @@ func (s *Store) Put(item Item, reject bool, now time.Time) (*Record, error) {
 	}
 	var rec *Record
 	err = s.items.update(func(tx *bolt.Tx) error {
-		items := tx.Bucket(itemsBucket)
-		oldJSON := items.Get(key)
-		if oldJSON != nil && reject {
+		old, err := storedItem(tx, key)
+		if err != nil {
+			return err
+		}
+		if old != nil && reject {
 			return ErrDuplicate
 		}
-		var old Item
-		if oldJSON != nil {
-			if err := json.Unmarshal(oldJSON, &old); err != nil {
-				return fmt.Errorf("stored item %s: %w", key, err)
-			}
-		}
-		if err := items.Put(key, newJSON); err != nil {
+		if err := tx.Bucket(itemsBucket).Put(key, newJSON); err != nil {
 			return err
 		}
-		stream := tx.Bucket(streamBucket)
-		seq, err := stream.NextSequence()
-		if err != nil {
-			return err
-		}
-		rec = s.record(seq, keys, item, old, now)
-		data, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		return stream.Put(seqKey(seq), data)
+		rec, err = s.appendRecord(tx, keys, item, old, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -382,4 +372,210 @@ func itemSize(item Item) int {
 		n += len(name) + len(v)
 	}
 	return n
+}
+
+// ErrNotFound is the failed condition of an update or delete of a key with
+// no item (attribute_exists on the partition key).
+var ErrNotFound = errors.New("no item has this key")
+
+// Update replaces the item with the given key attributes by change(old),
+// with its MODIFY stream record, in one group-committed transaction, and
+// returns the new item once it is synced. With no item it changes nothing
+// and returns ErrNotFound; an error of change (an item DynamoDB would
+// refuse) changes nothing either. change may run more than once.
+func (s *Store) Update(keys Item, change func(old Item) (Item, error), now time.Time) (Item, error) {
+	key, keyAttrs, err := s.keyOf(keys)
+	if err != nil {
+		return nil, err
+	}
+	var item Item
+	err = s.items.update(func(tx *bolt.Tx) error {
+		old, err := storedItem(tx, key)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			return ErrNotFound
+		}
+		if item, err = change(old); err != nil {
+			return err
+		}
+		data, err := json.Marshal(item)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(itemsBucket).Put(key, data); err != nil {
+			return err
+		}
+		_, err = s.appendRecord(tx, keyAttrs, item, old, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.signal()
+	return item, nil
+}
+
+// Delete removes the item with the given key attributes, with its REMOVE
+// stream record, in one group-committed transaction, and returns the old
+// item once it is synced; ErrNotFound when there is none.
+func (s *Store) Delete(keys Item, now time.Time) (Item, error) {
+	key, keyAttrs, err := s.keyOf(keys)
+	if err != nil {
+		return nil, err
+	}
+	var old Item
+	err = s.items.update(func(tx *bolt.Tx) error {
+		var err error
+		if old, err = storedItem(tx, key); err != nil {
+			return err
+		}
+		if old == nil {
+			return ErrNotFound
+		}
+		if err := tx.Bucket(itemsBucket).Delete(key); err != nil {
+			return err
+		}
+		_, err = s.appendRecord(tx, keyAttrs, nil, old, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.signal()
+	return old, nil
+}
+
+// storedItem is the item at key in tx, or nil.
+func storedItem(tx *bolt.Tx, key []byte) (Item, error) {
+	data := tx.Bucket(itemsBucket).Get(key)
+	if data == nil {
+		return nil, nil
+	}
+	var item Item
+	if err := json.Unmarshal(data, &item); err != nil {
+		return nil, fmt.Errorf("stored item %s: %w", key, err)
+	}
+	return item, nil
+}
+
+// appendRecord appends the stream record of a write of item over old (nil:
+// none) to tx's stream log.
+func (s *Store) appendRecord(tx *bolt.Tx, keys, item, old Item, now time.Time) (*Record, error) {
+	stream := tx.Bucket(streamBucket)
+	seq, err := stream.NextSequence()
+	if err != nil {
+		return nil, err
+	}
+	rec := s.record(seq, keys, item, old, now)
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	return rec, stream.Put(seqKey(seq), data)
+}
+
+// maxPage is the most item data one Query reads: "A single Query operation
+// can retrieve a maximum of 1 MB of data" (Query.KeyConditionExpressions.html).
+const maxPage = 1 << 20
+
+// Query returns the items of partition pk (the partition key's attribute
+// value) in sort-key order as DynamoDB's Query does ("If the data type of
+// the sort key is Number, the results are returned in numeric order.
+// Otherwise, the results are returned in order of UTF-8 bytes",
+// Query.KeyConditionExpressions.html): reversed unless forward, after the
+// sort key value start (nil: from the first), at most limit items or 1 MB.
+// last is the key of the last item returned when the page stopped at one
+// of these limits (DynamoDB's LastEvaluatedKey: then even if no item
+// follows), else nil.
+func (s *Store) Query(pk json.RawMessage, start json.RawMessage, forward bool, limit int) (items []Item, last Item, err error) {
+	if len(s.keys) != 2 {
+		return nil, nil, errors.New("query: the table has no sort key")
+	}
+	prefix, _, err := s.keyOf(Item{s.keys[0]: pk, s.keys[1]: json.RawMessage(`{"S":""}`)})
+	if err != nil {
+		return nil, nil, err
+	}
+	// The bucket key is ["S",pk,"S",sk]: the partition's keys start with ["S",pk,
+	prefix = prefix[:len(prefix)-len(`"S",""]`)]
+	type entry struct {
+		sk   sortValue
+		item Item
+	}
+	var part []entry
+	err = s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(itemsBucket).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var item Item
+			if err := json.Unmarshal(v, &item); err != nil {
+				return fmt.Errorf("stored item %s: %w", k, err)
+			}
+			sk, err := sortValueOf(item[s.keys[1]])
+			if err != nil {
+				return fmt.Errorf("stored item %s: %w", k, err)
+			}
+			part = append(part, entry{sk, item})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Slice(part, func(i, j int) bool { return part[i].sk.less(part[j].sk) })
+	if !forward {
+		slices.Reverse(part)
+	}
+	var after *sortValue
+	if start != nil {
+		v, err := sortValueOf(start)
+		if err != nil {
+			return nil, nil, err
+		}
+		after = &v
+	}
+	size := 0
+	for _, e := range part {
+		if after != nil && !(forward && after.less(e.sk) || !forward && e.sk.less(*after)) {
+			continue
+		}
+		items = append(items, e.item)
+		size += itemSize(e.item)
+		if len(items) == limit || size >= maxPage {
+			_, last, err = s.keyOf(e.item)
+			return items, last, err
+		}
+	}
+	return items, nil, nil
+}
+
+// sortValue is a sort key value, ordered as DynamoDB orders it.
+type sortValue struct {
+	s string   // an S key: compared by UTF-8 bytes
+	n *big.Rat // an N key: compared numerically
+}
+
+func sortValueOf(raw json.RawMessage) (sortValue, error) {
+	var av struct{ S, N *string }
+	if err := json.Unmarshal(raw, &av); err != nil {
+		return sortValue{}, err
+	}
+	switch {
+	case av.S != nil:
+		return sortValue{s: *av.S}, nil
+	case av.N != nil:
+		n, ok := new(big.Rat).SetString(*av.N)
+		if !ok {
+			return sortValue{}, fmt.Errorf("bad number %q", *av.N)
+		}
+		return sortValue{n: n}, nil
+	}
+	return sortValue{}, fmt.Errorf("sort key %s is neither S nor N", raw)
+}
+
+func (a sortValue) less(b sortValue) bool {
+	if a.n != nil && b.n != nil {
+		return a.n.Cmp(b.n) < 0
+	}
+	return a.s < b.s // Go compares strings by their bytes
 }

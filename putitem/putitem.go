@@ -9,6 +9,12 @@
 // the request context; a field the body gives is mapped from the body; a field
 // with a default is mapped from the default; any other field is absent.
 // Strings are kept byte for byte and numbers as their exact decimal text.
+//
+// The same reference covers the other routes (routes.go): the item's key
+// from the path (Key), the GetItem, Query, UpdateItem and DeleteItem
+// requests, the query's next token, the update expression of an update
+// body (UpdateOf: #fN/:vN placeholders only), and the plain JSON the
+// response templates give back (Plain, QueryAnswer).
 package putitem
 
 import (
@@ -36,6 +42,15 @@ type RequestContext struct {
 // (map[string]any{"S": "..."}, {"N": "1.5"}, {"BOOL": true}, {"L": []any{...}},
 // {"M": map[string]any{...}}, {"SS": []any{"a"}}, {"NS": []any{"1"}}).
 func Item(it *item.Item, body []byte, rc RequestContext) (map[string]any, error) {
+	obj, err := decodeObject(body)
+	if err != nil {
+		return nil, err
+	}
+	return Attributes(it.Fields, obj, rc.value)
+}
+
+// decodeObject decodes body, which must be a JSON object (see decode).
+func decodeObject(body []byte) (map[string]any, error) {
 	v, err := decode(body)
 	if err != nil {
 		return nil, err
@@ -44,7 +59,7 @@ func Item(it *item.Item, body []byte, rc RequestContext) (map[string]any, error)
 	if !ok {
 		return nil, errors.New("body: want a JSON object")
 	}
-	return Attributes(it.Fields, obj, rc.value)
+	return obj, nil
 }
 
 // Request is the whole DynamoDB PutItem request the request mapping template

@@ -34,6 +34,49 @@ func Model(it *item.Item) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// UpdateModel returns the JSON Schema of it's update body (the update route's
+// PATCH), written as Model writes: the Updatable fields, none required, each
+// with its constraints as for create; a Removable field also takes null (the
+// update removes it); at least one property; any other name (a key, a
+// server-set field, an unknown one) is refused by additionalProperties.
+func UpdateModel(it *item.Item) ([]byte, error) {
+	props := node{}
+	for _, f := range it.Fields {
+		if !f.Updatable() {
+			continue
+		}
+		n := fieldSchema(f)
+		if f.Removable() {
+			n = nullable(n)
+		}
+		props = append(props, member{f.Name, n})
+	}
+	root := node{{"$schema", Draft4}, {"title", it.Spec.Name + " update"}, {"type", "object"}, {"properties", props},
+		{"minProperties", 1}, {"additionalProperties", false}}
+	var b bytes.Buffer
+	if err := write(&b, root, 0); err != nil {
+		return nil, err
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+// nullable is n that also takes null: draft-04's list of types, and null
+// among the values of an enum (which otherwise refuses it).
+func nullable(n node) node {
+	out := make(node, len(n))
+	for i, m := range n {
+		switch m.Key {
+		case "type":
+			m.Value = []any{m.Value, "null"}
+		case "enum":
+			m.Value = append(append([]any{}, m.Value.([]any)...), nil)
+		}
+		out[i] = m
+	}
+	return out
+}
+
 // node is a JSON object with its keys in order.
 type node []member
 
@@ -180,6 +223,8 @@ func inline(v any) (string, bool) {
 		return string(v), true
 	case bool, int:
 		return fmt.Sprint(v), true
+	case nil:
+		return "null", true
 	case node:
 		parts := make([]string, len(v))
 		for i, m := range v {

@@ -26,7 +26,12 @@ func TestModelGolden(t *testing.T) {
 	if !bytes.Equal(got, again) {
 		t.Error("two runs differ")
 	}
-	const golden = "testdata/all.model.json"
+	checkGolden(t, "testdata/all.model.json", got)
+}
+
+// checkGolden compares got with the file golden, which -update rewrites.
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
 	if *testenv.Update {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -38,6 +43,52 @@ func TestModelGolden(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("model differs from %s (go test ./schema -update rewrites it):\n%s", golden, got)
+	}
+}
+
+func TestUpdateModelGolden(t *testing.T) {
+	s := load(t, "../putitem/testdata/all.yaml")
+	got, err := schema.UpdateModel(item.New(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "testdata/all.update-model.json", got)
+}
+
+// TestUpdateValidator: nothing required, keys and server-set fields refused,
+// null only for fields a stored item may lack, {} refused.
+func TestUpdateValidator(t *testing.T) {
+	v, err := schema.NewUpdateValidator(item.New(load(t, "../putitem/testdata/all.yaml")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for body, want := range map[string]string{
+		`{"count":1}`:                        "",
+		`{"urgent":null,"tags":null}`:        "",
+		`{"status":"done"}`:                  "",
+		`{"author":{"name":"a"}}`:            "",
+		`{"author":null}`:                    "",
+		`{}`:                                 "at /: minProperties: got 0, want 1",
+		``:                                   "at /: minProperties: got 0, want 1",
+		`{"id":"x"}`:                         "at /: additional properties 'id' not allowed",
+		`{"createdAt":1}`:                    "at /: additional properties 'createdAt' not allowed",
+		`{"ip":"x"}`:                         "at /: additional properties 'ip' not allowed",
+		`{"message":null}`:                   "at /message: got null, want string",
+		`{"status":null}`:                    "at /status: got null, want string",
+		`{"count":null,"urgent":"x"}`:        "at /urgent: got string, want null or boolean",
+		`{"count":-1}`:                       "at /count: minimum: got -1, want at least 0",
+		`{"author":{}}`:                      "at /author: missing property 'name'",
+		`{"labels":[]}`:                      "at /labels: minItems: got 0, want 1",
+		`{"message":""}`:                     "at /message: minLength: got 0, want 1",
+		`{"author":{"name":"a","seenAt":1}}`: "at /author: additional properties 'seenAt' not allowed",
+	} {
+		got := ""
+		if err := v.Validate([]byte(body)); err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("%s: got %q, want %q", body, got, want)
+		}
 	}
 }
 

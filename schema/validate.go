@@ -35,10 +35,11 @@ type Validator struct {
 
 // rule is one schema of the model: the keywords Model writes.
 type rule struct {
-	typ                  string // the one "type"
-	enum                 []any  // string, bool or json.Number
+	types                []string // "type": one, or a list (an update's nullable field)
+	enum                 []any    // string, bool or json.Number
 	properties           map[string]*rule
 	required             []string
+	minProperties        *int
 	closed               bool // additionalProperties: false
 	items                *rule
 	minItems, maxItems   *int
@@ -54,6 +55,19 @@ func NewValidator(it *item.Item) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
+	return compileModel(model)
+}
+
+// NewUpdateValidator compiles the update model of it (UpdateModel).
+func NewUpdateValidator(it *item.Item) (*Validator, error) {
+	model, err := UpdateModel(it)
+	if err != nil {
+		return nil, err
+	}
+	return compileModel(model)
+}
+
+func compileModel(model []byte) (*Validator, error) {
 	doc, err := decode(model)
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)
@@ -90,7 +104,7 @@ func compile(v any, at string) (*rule, error) {
 		switch key {
 		case "$schema", "title":
 		case "type":
-			r.typ, err = as[string](val, at, key)
+			r.types, err = types(val, at)
 		case "enum":
 			r.enum, err = as[[]any](val, at, key)
 		case "properties":
@@ -103,6 +117,8 @@ func compile(v any, at string) (*rule, error) {
 					}
 				}
 			}
+		case "minProperties":
+			r.minProperties, err = count(val, at, key)
 		case "required":
 			var names []any
 			if names, err = as[[]any](val, at, key); err == nil {
@@ -147,6 +163,34 @@ func compile(v any, at string) (*rule, error) {
 		}
 	}
 	return r, nil
+}
+
+// typeOrder is the library's order of the types in its message.
+var typeOrder = []string{"null", "boolean", "number", "integer", "string", "array", "object"}
+
+// types reads "type": a name or a list of names, kept in typeOrder.
+func types(v any, at string) ([]string, error) {
+	names := []any{v}
+	if list, ok := v.([]any); ok {
+		names = list
+	}
+	var out []string
+	for _, t := range typeOrder {
+		for _, n := range names {
+			name, err := as[string](n, at, "type")
+			if err != nil {
+				return nil, err
+			}
+			if !slices.Contains(typeOrder, name) {
+				return nil, fmt.Errorf("%s: type: %q is not a JSON type", where(at), name)
+			}
+			if name == t {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 func as[T any](v any, at, key string) (T, error) {
@@ -257,8 +301,8 @@ func (r *rule) check(v any, at string, problems *[]string) bool {
 		}
 	}
 	t := typeOf(v)
-	if r.typ != "" && t != r.typ && !(r.typ == "integer" && t == "number" && isInteger(v)) {
-		add("got %s, want %s", t, r.typ)
+	if len(r.types) > 0 && !slices.Contains(r.types, t) && !(slices.Contains(r.types, "integer") && t == "number" && isInteger(v)) {
+		add("got %s, want %s", t, strings.Join(r.types, " or "))
 		return true
 	}
 	if r.enum != nil && !slices.ContainsFunc(r.enum, func(e any) bool { return equal(v, e) }) {
@@ -334,6 +378,9 @@ func (r *rule) checkObject(obj map[string]any, at string, add func(string, ...an
 		add("missing property %s", quote(missing[0]))
 	default:
 		add("missing properties %s", joinQuoted(missing))
+	}
+	if r.minProperties != nil && len(obj) < *r.minProperties {
+		add("minProperties: got %d, want %d", len(obj), *r.minProperties)
 	}
 	var additional []string
 	for name, val := range obj {

@@ -343,7 +343,9 @@ func DecodeToken(it *item.Item, token string) (map[string]any, error) {
 	if !tokenPattern.MatchString(token) || len(token)%4 == 1 {
 		return nil, ErrBadQuery
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	// Strict: a token with stray bits after its last byte is none a page
+	// gave, as the query template finds (it encodes the text back).
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(token)
 	if err != nil {
 		return nil, ErrBadQuery
 	}

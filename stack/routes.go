@@ -17,6 +17,11 @@ var httpMethods = map[spec.Route]string{spec.Read: "GET", spec.Query: "GET", spe
 // address under leaf (<path>/{pk}, and <path>/{pk}/{sk} with a sort key),
 // each route's method and role, the validator of their parameters and each
 // new resource's CORS preflight. It returns the methods' logical IDs.
+//
+// A GET carries no Content-Type: API Gateway then takes application/json,
+// so the NEVER passthrough still runs the application/json template
+// ("Method request behavior for payloads without mapping templates",
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html).
 func (b *builder) itemRoutes(leaf string) ([]string, error) {
 	id := b.id
 	routes, err := vtl.Routes(b.it, TableRef(b.it))

@@ -118,11 +118,11 @@ func (p *vtlJSON) skip() {
 			p.i++
 		case c == '#':
 			p.i++
-			if p.peek() == '{' { // #{else}, #{end}
+			if p.peek() == '{' { // #{else}, #{end}: a directive's braced form
 				p.balanced('{', '}')
-				continue
+			} else {
+				p.name()
 			}
-			p.name()
 			if p.peek() == '(' {
 				p.balanced('(', ')')
 			}
@@ -220,7 +220,9 @@ func (p *vtlJSON) value(depth int) any {
 			case ',':
 				p.i++
 				continue
-			case '{': // the #else branch's value of the member just read
+			case '{', '[':
+				// The #else branch of a defaulted attribute: the default's
+				// literal, no server-set value in it.
 				p.value(depth + 1)
 				continue
 			case '"':

@@ -321,3 +321,69 @@ func TestLoopsAreWhatSpecLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainIsTheBody renders Plain over the item each body's request
+// template makes: every field the body gave comes back as the body gave it
+// (strings, numbers' text, set and list order; objects, which may gain
+// server-set and default members, are the oracle's), and fields the body
+// omitted only when they are server-set or defaulted.
+func TestPlainIsTheBody(t *testing.T) {
+	r := velocity.Start(t)
+	s := load(t, "../putitem/testdata/all.yaml")
+	it := item.New(s)
+	request, err := vtl.Request(it, "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := vtl.Plain(it, "$.Item")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := velocity.Context(rc.RequestID, rc.RequestTimeEpoch, rc.SourceIP, rc.UserAgent)
+	for _, body := range bodies {
+		rendered := render(t, r, request, body, ctx)
+		var req struct{ Item json.RawMessage }
+		if err := json.Unmarshal([]byte(rendered.Output), &req); err != nil {
+			t.Fatal(err)
+		}
+		res := render(t, r, plain, `{"Item":`+string(req.Item)+`}`, ctx)
+		got, err := decode(res.Output)
+		if err != nil {
+			t.Errorf("body %s: plain JSON is not JSON: %v\n%s", body, err, res.Output)
+			continue
+		}
+		given, _ := decode(body)
+		for _, f := range it.Fields {
+			g, inAnswer := got[f.Name]
+			b, inBody := given[f.Name]
+			switch {
+			case inBody && f.Attr != item.M && (f.Items == nil || f.Items.Attr != item.M) && !reflect.DeepEqual(g, b):
+				t.Errorf("body %s: %s is %s, want %s", body, f.Name, encode(g), encode(b))
+			case !inBody && inAnswer && f.Presence == item.Optional:
+				t.Errorf("body %s: %s is %s, want it absent", body, f.Name, encode(g))
+			case !inBody && !inAnswer && f.Presence.Always():
+				t.Errorf("body %s: %s is absent", body, f.Name)
+			}
+		}
+	}
+}
+
+// TestRoutesOnlyWhenAsked: a spec without api.routes has no route besides
+// create; each route asked for has its DynamoDB action.
+func TestRoutesOnlyWhenAsked(t *testing.T) {
+	routes, err := vtl.Routes(item.New(load(t, "../streamer.yaml")), "T")
+	if err != nil || len(routes) != 0 {
+		t.Fatalf("streamer.yaml: routes %v (%v), want none", routes, err)
+	}
+	routes, err = vtl.Routes(item.New(load(t, "../testdata/routes/spec.yaml")), "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, r := range routes {
+		actions = append(actions, string(r.Route)+":"+r.Action)
+	}
+	if want := []string{"read:GetItem", "query:Query"}; !reflect.DeepEqual(actions, want) {
+		t.Errorf("routes %v, want %v", actions, want)
+	}
+}

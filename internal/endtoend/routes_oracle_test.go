@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"reflect"
@@ -194,7 +195,27 @@ func checkReadOf(r *velocity.Renderer, s *spec.Spec, read *vtl.Route, raw json.R
 	if res.Status != "" {
 		return fmt.Errorf("read answer: status %s for a stored item", res.Status)
 	}
+	if err := sameAsLocal(s, res.Output, raw); err != nil {
+		return err
+	}
 	return samePlain(s, res.Output, want)
+}
+
+// sameAsLocal: the answer is byte for byte what gen local answers for the
+// stored attributes (putitem.Plain, its reference).
+func sameAsLocal(s *spec.Spec, output string, raw json.RawMessage) error {
+	var attrs map[string]any
+	if err := json.Unmarshal(raw, &attrs); err != nil {
+		return err
+	}
+	local, err := putitem.Plain(item.New(s), attrs)
+	if err != nil {
+		return fmt.Errorf("putitem.Plain: %v", err)
+	}
+	if output != string(local) {
+		return fmt.Errorf("the answer differs from gen local's:\n  velocity:  %.400s\n  gen local: %.400s", output, local)
+	}
+	return nil
 }
 
 // samePlain checks a rendered answer against the contract's item: the same
@@ -367,7 +388,7 @@ func checkQueryPages(t *testing.T, r *velocity.Renderer, s *spec.Spec, query *vt
 				if next != "" {
 					params["next"] = next
 				}
-				request := renderQuery(t, r, query, path, params)
+				request := renderQuery(t, r, s, query, path, params)
 				if start > 0 {
 					want := keyOf(s, items[start-1].item)
 					if got := request["ExclusiveStartKey"]; !reflect.DeepEqual(got, want) {
@@ -435,6 +456,9 @@ func checkQueryAnswer(t *testing.T, s *spec.Spec, res velocity.Result, items []s
 		if err := samePlain(s, string(raw), items[i].item); err != nil {
 			t.Errorf("%s: %v", items[i].name, err)
 		}
+		if err := sameAsLocal(s, string(raw), items[i].raw); err != nil {
+			t.Errorf("%s: %v", items[i].name, err)
+		}
 	}
 	if page.Next == nil {
 		return ""
@@ -454,7 +478,7 @@ func decodeToken(t *testing.T, token string) string {
 
 // renderQuery renders the query request and checks what any accepted one
 // must be: the path's partition, the fixed expression and table, nothing else.
-func renderQuery(t *testing.T, r *velocity.Renderer, query *vtl.Route, path, params map[string]string) map[string]any {
+func renderQuery(t *testing.T, r *velocity.Renderer, s *spec.Spec, query *vtl.Route, path, params map[string]string) map[string]any {
 	t.Helper()
 	res, err := renderRoute(r, query.Request, "", path, params)
 	if err != nil {
@@ -463,6 +487,19 @@ func renderQuery(t *testing.T, r *velocity.Renderer, query *vtl.Route, path, par
 	got, err := strictJSON([]byte(res.Output))
 	if err != nil {
 		t.Fatalf("query request for %v is not JSON: %v\n%.400s", params, err, res.Output)
+	}
+	// gen local (putitem.QueryRequest) takes and refuses the same.
+	local, localErr := putitem.QueryRequest(item.New(s), path["pk"], putitem.QueryParams{Limit: params["limit"], Order: params["order"], Next: params["next"]}, oracleTable)
+	refused := reflect.DeepEqual(got, map[string]any{"TableName": oracleTable})
+	switch {
+	case errors.Is(localErr, putitem.ErrBadKey) && !refused && dynamoRefusesKey(s.KeyFields()[0], path["pk"]):
+		// DynamoDB refuses this key (400); gen local refuses it itself.
+	case refused != (localErr != nil):
+		t.Errorf("query %v: Velocity refuses it: %v, gen local: %v", params, refused, localErr)
+	case localErr == nil:
+		if localJSON, err := strictJSON([]byte(jsonText(local))); err != nil || !reflect.DeepEqual(got, localJSON) {
+			t.Errorf("query %v: Velocity's request\n  %s\ngen local's\n  %s", params, jsonText(got), jsonText(local))
+		}
 	}
 	return got.(map[string]any)
 }
@@ -508,7 +545,7 @@ func checkQueryParameters(t *testing.T, r *velocity.Renderer, s *spec.Spec, quer
 		}
 	}
 	for _, v := range valid {
-		got := renderQuery(t, r, query, path, v.params)
+		got := renderQuery(t, r, s, query, path, v.params)
 		want := map[string]any{
 			"TableName":                 oracleTable,
 			"KeyConditionExpression":    "#pk = :pk",
@@ -534,13 +571,13 @@ func checkQueryParameters(t *testing.T, r *velocity.Renderer, s *spec.Spec, quer
 		bad = append(bad, map[string]string{"next": token("abc")}, map[string]string{"next": token("1 ")}, map[string]string{"next": token("0x1")})
 	}
 	for _, params := range bad {
-		if got := renderQuery(t, r, query, path, params); !reflect.DeepEqual(got, refusal) {
+		if got := renderQuery(t, r, s, query, path, params); !reflect.DeepEqual(got, refusal) {
 			t.Errorf("%v: request %s, want the refusal %s", params, jsonText(got), jsonText(refusal))
 		}
 	}
 	// Any token whatever: the request is the refusal or stays in the path's partition.
-	for _, raw := range []string{"____", "-_-_", "AAAA", "_w", "3q2-7w", "gICA"} {
-		got := renderQuery(t, r, query, path, map[string]string{"next": raw})
+	for _, raw := range []string{"____", "-_-_", "AAAA", "_w", "3q2-7w", "gICA", "YR", "YWJjZA", "YWJjZB"} {
+		got := renderQuery(t, r, s, query, path, map[string]string{"next": raw})
 		if reflect.DeepEqual(got, refusal) {
 			continue
 		}
@@ -549,6 +586,15 @@ func checkQueryParameters(t *testing.T, r *velocity.Renderer, s *spec.Spec, quer
 			t.Errorf("token %q: request %s leaves the partition or adds members", raw, jsonText(got))
 		}
 	}
+}
+
+// dynamoRefusesKey reports whether DynamoDB refuses text as the value of
+// key f: an empty or oversized string, a number beyond its digits or range.
+func dynamoRefusesKey(f *spec.Field, text string) bool {
+	if f.Type == spec.String {
+		return text == "" || len(text) > 2048
+	}
+	return !spec.IsJSONNumber(text) || !dynamoNumber(text)
 }
 
 // sortKeyLess orders items as DynamoDB orders a partition: numbers by

@@ -28,7 +28,8 @@ var writeCases = []string{"routes", "routes-pk", "seed", "all-types", "defaults"
 // templates: items stored by the create template, then updated by the update
 // corpus (values set, nulls removing optional fields): the update's answer
 // (ALL_NEW) and the read route's answer equal the contract's item as plain
-// JSON (spec order, strings byte for byte, numbers by value); every other
+// JSON (spec order, strings byte for byte, numbers by value) and are byte for
+// byte what gen local answers (putitem.Plain) for DynamoDB's item; every other
 // item deleted: the answer (ALL_OLD) is the item, and a second delete or an
 // update of the gone key answers 404. A number key that is not decimal
 // answers 400 MessageBadKey. The stream shows INSERT, MODIFY and REMOVE in
@@ -318,7 +319,26 @@ func answers(r *velocity.Renderer, s *spec.Spec, route *vtl.Route, status int, a
 	if !reflect.DeepEqual(canonicalObject(s.Fields, got), canonicalObject(s.Fields, plain)) {
 		return fmt.Errorf("answered\n  %.500s\nwant\n  %.500s", res.Output, jsonText(plain))
 	}
-	return inSpecOrder(s, res.Output, want)
+	if err := inSpecOrder(s, res.Output, want); err != nil {
+		return err
+	}
+	// Byte for byte what gen local answers for DynamoDB's item.
+	var typed map[string]map[string]any
+	if err := json.Unmarshal(answer, &typed); err != nil {
+		return err
+	}
+	attrs := typed["Item"]
+	if attrs == nil {
+		attrs = typed["Attributes"]
+	}
+	local, err := putitem.Plain(item.New(s), attrs)
+	if err != nil {
+		return err
+	}
+	if res.Output != string(local) {
+		return fmt.Errorf("answered\n  %.500s\nputitem.Plain (gen local) answers\n  %.500s", res.Output, local)
+	}
+	return nil
 }
 
 // inSpecOrder checks that the members of a plain item's JSON are want's

@@ -155,7 +155,8 @@ type routeErrors struct {
 	Failed    string // its other 4xx: 500
 	// KeyCheck, when set, tells a ValidationException of a path key that
 	// is not valid (BadKey) from the other ones (Invalid): the response
-	// template reads the method request's path parameters again.
+	// template reads the method request's path parameters again, as the
+	// CORS echo reads its headers ($input.params() in a response template).
 	KeyCheck *Address
 	BadKey   string
 }

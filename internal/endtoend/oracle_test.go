@@ -219,20 +219,9 @@ func TestOracle(t *testing.T) {
 // checkRender renders body and compares the PutItem request with package
 // putitem's and its item with the contract's.
 func checkRender(r *velocity.Renderer, c oracleCase, body oracle.Body, req oracle.Request) error {
-	res, err := r.Render(velocity.Job{
-		Template: c.request,
-		Body:     string(body.JSON),
-		Context:  velocity.Context(req.RequestID, req.EpochMillis, req.SourceIP, req.UserAgent),
-	})
+	got, err := renderRequest(r, c.request, body, req, nil)
 	if err != nil {
 		return err
-	}
-	if res.Error != "" {
-		return fmt.Errorf("Velocity: %s", res.Error)
-	}
-	got, err := strictJSON([]byte(res.Output))
-	if err != nil {
-		return fmt.Errorf("rendered request is not valid JSON: %v\n  rendered: %.600s", err, res.Output)
 	}
 	rc := putitem.RequestContext{RequestID: req.RequestID, RequestTimeEpoch: req.EpochMillis, SourceIP: req.SourceIP, UserAgent: req.UserAgent}
 	want, err := putitem.Request(item.New(c.spec), body.JSON, rc, oracleTable)
@@ -250,6 +239,24 @@ func checkRender(r *velocity.Renderer, c oracleCase, body oracle.Body, req oracl
 		return fmt.Errorf("the item differs from the contract's:\n  velocity: %.600s\n  contract: %.600s", jsonText(gotItem), jsonText(item))
 	}
 	return nil
+}
+
+// renderRequest renders a request template for body and the request's
+// context with Velocity and decodes the request strictly.
+func renderRequest(r *velocity.Renderer, template string, body oracle.Body, req oracle.Request, params map[string]map[string]string) (any, error) {
+	res, err := r.Render(velocity.Job{Template: template, Body: string(body.JSON), Params: params,
+		Context: velocity.Context(req.RequestID, req.EpochMillis, req.SourceIP, req.UserAgent)})
+	if err != nil {
+		return nil, err
+	}
+	if res.Error != "" {
+		return nil, fmt.Errorf("Velocity: %s", res.Error)
+	}
+	got, err := strictJSON([]byte(res.Output))
+	if err != nil {
+		return nil, fmt.Errorf("rendered request is not valid JSON: %v\n  rendered: %.600s", err, res.Output)
+	}
+	return got, nil
 }
 
 // strictJSON decodes one JSON value like DynamoDB reads a request, and also

@@ -113,17 +113,9 @@ func TestOracleUpdate(t *testing.T) {
 
 func checkUpdateRender(r *velocity.Renderer, s *spec.Spec, template string, body oracle.Body, req oracle.Request,
 	params map[string]map[string]string, key map[string]any) error {
-	res, err := r.Render(velocity.Job{Template: template, Body: string(body.JSON), Params: params,
-		Context: velocity.Context(req.RequestID, req.EpochMillis, req.SourceIP, req.UserAgent)})
+	got, err := renderRequest(r, template, body, req, params)
 	if err != nil {
 		return err
-	}
-	if res.Error != "" {
-		return fmt.Errorf("Velocity: %s", res.Error)
-	}
-	got, err := strictJSON([]byte(res.Output))
-	if err != nil {
-		return fmt.Errorf("rendered request is not valid JSON: %v\n  rendered: %.600s", err, res.Output)
 	}
 	update, err := oracle.UpdateOf(s, body.JSON, req)
 	if err != nil {

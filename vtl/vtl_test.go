@@ -383,7 +383,7 @@ func TestRoutesOnlyWhenAsked(t *testing.T) {
 	for _, r := range routes {
 		actions = append(actions, string(r.Route)+":"+r.Action)
 	}
-	if want := []string{"read:GetItem", "query:Query"}; !reflect.DeepEqual(actions, want) {
+	if want := []string{"read:GetItem", "query:Query", "update:UpdateItem", "delete:DeleteItem"}; !reflect.DeepEqual(actions, want) {
 		t.Errorf("routes %v, want %v", actions, want)
 	}
 }

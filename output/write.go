@@ -36,7 +36,8 @@ type Options struct {
 	Verify func(dir string) error
 	// Written, if set, is called once Write succeeded with the paths of the
 	// files it wrote (the generated ones, and the user's it created), in
-	// path order: not the manifest, nor what it carried over.
+	// path order: not the manifest, nor what it carried over; none when the
+	// output was already current.
 	Written func(paths []string)
 }
 
@@ -79,7 +80,8 @@ func (e *RefusedError) ExitCode() int { return 3 }
 // the user added, build artefacts) is carried over untouched. Files get mode
 // 0644 and folders 0755; dir itself keeps its mode. On any error dir is
 // exactly as before and nothing is left beside it. A folder gen did not make
-// is refused (ForeignFolderError), and so is a read-only one.
+// is refused (ForeignFolderError), and so is a read-only one. A dir that
+// already holds exactly what Write would make of it is left as it is.
 func Write(dir string, files []genfile.File, opts Options) error {
 	given := dir
 	dir, err := resolve(dir)
@@ -116,6 +118,13 @@ func Write(dir string, files []genfile.File, opts Options) error {
 	}
 	if err := opts.verify(given); err != nil {
 		return err
+	}
+	if p.current() {
+		// Nothing to write: a swap would put in place what is there.
+		if opts.Written != nil {
+			opts.Written(nil)
+		}
+		return nil
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+newInfix)
 	if err != nil {
@@ -314,6 +323,34 @@ func (p *plan) build(tmp string) error {
 		}
 	}
 	return syncDirs(tmp)
+}
+
+// current reports whether dir already is what build and swap would make
+// of it: every planned file (generated, the manifest) there as a regular
+// file of mode 0644 holding exactly its bytes, in folders of mode 0755,
+// no user-owned file to create and nothing to delete. Then Write leaves
+// dir alone, which keeps the old-or-new guarantee (old is new) at the cost
+// of reading the files instead of writing, syncing and swapping them.
+func (p *plan) current() bool {
+	if !p.exists || len(p.drop) > 0 {
+		return false
+	}
+	for _, f := range p.write {
+		if f.UserOwned { // planned only when missing
+			return false
+		}
+		full := filepath.Join(p.dir, filepath.FromSlash(f.Path))
+		info, err := os.Lstat(full)
+		if err != nil || info.Mode() != 0o644 || info.Size() != int64(len(f.Data)) || !sameContent(full, f.Data) {
+			return false
+		}
+		for d := path.Dir(f.Path); d != "."; d = path.Dir(d) {
+			if p.perms[d] != 0o755 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // mkdirs creates the folder rel of tmp and its parents: 0755, or, for a

@@ -131,7 +131,8 @@ var (
 // use (json tags, omitempty, the resources' MarshalJSON envelope) and hands
 // anything else to jsonTree.
 func templateTree(t *cloudformation.Template) (any, error) {
-	return tree(reflect.ValueOf(t))
+	w := walker{marshals: map[reflect.Type]bool{}, fields: map[reflect.Type]*fieldsOf{}}
+	return w.tree(reflect.ValueOf(t))
 }
 
 // jsonTree is what json.Unmarshal reads from json.Marshal(v), its
@@ -148,7 +149,30 @@ func jsonTree(v any) (any, error) {
 	return decodeIntrinsics(doc)
 }
 
-func tree(v reflect.Value) (any, error) {
+// walker keeps what it learnt of each type: reflect's method and field
+// lookups were most of the walk.
+type walker struct {
+	marshals map[reflect.Type]bool
+	fields   map[reflect.Type]*fieldsOf
+}
+
+// fieldsOf is how encoding/json writes a struct type's fields; walkable is
+// false where the walk leaves the struct to encoding/json (embedded fields,
+// tag options other than omitempty, names that need escaping or collide).
+type fieldsOf struct {
+	walkable bool
+	fields   []jsonField
+	resource bool // a generated goformation resource, see resourceTree
+	envelope []jsonField
+}
+
+type jsonField struct {
+	index     int
+	name      string
+	omitempty bool
+}
+
+func (w *walker) tree(v reflect.Value) (any, error) {
 	if !v.IsValid() {
 		return nil, nil
 	}
@@ -157,34 +181,34 @@ func tree(v reflect.Value) (any, error) {
 		if v.IsNil() {
 			return nil, nil
 		}
-		return tree(v.Elem())
+		return w.tree(v.Elem())
 	case reflect.Pointer:
 		if v.IsNil() {
 			return nil, nil
 		}
-		if marshals(v.Type()) {
-			if v.Type().Implements(resourceType) && v.Elem().Kind() == reflect.Struct {
-				return resourceTree(v) // property types have no MarshalJSON
+		if w.marshalsJSON(v.Type()) {
+			if v.Elem().Kind() == reflect.Struct && w.fieldsOf(v.Elem().Type()).resource {
+				return w.resourceTree(v)
 			}
 			return jsonTree(v.Interface())
 		}
-		return tree(v.Elem())
+		return w.tree(v.Elem())
 	}
-	if marshals(v.Type()) || v.CanAddr() && marshals(reflect.PointerTo(v.Type())) {
+	if w.marshalsJSON(v.Type()) || v.CanAddr() && w.marshalsJSON(reflect.PointerTo(v.Type())) {
 		return jsonTree(v.Interface())
 	}
 	switch v.Kind() {
 	case reflect.Struct:
-		obj, ok, err := structTree(v)
-		if err != nil || ok {
-			return obj, err
+		f := w.fieldsOf(v.Type())
+		if !f.walkable {
+			return jsonTree(v.Interface())
 		}
-		return jsonTree(v.Interface())
+		return w.object(v, f.fields)
 	case reflect.Map:
 		if v.IsNil() {
 			return nil, nil
 		}
-		if v.Type().Key().Kind() != reflect.String || v.Type().Key().Implements(textMarshalerType) {
+		if v.Type().Key().Kind() != reflect.String || w.marshalsJSON(v.Type().Key()) {
 			return jsonTree(v.Interface())
 		}
 		m := make(map[string]any, v.Len())
@@ -193,7 +217,7 @@ func tree(v reflect.Value) (any, error) {
 			if intrinsicNames[key] {
 				return nil, fmt.Errorf("stack: a plain %s object in the template", key)
 			}
-			val, err := tree(iter.Value())
+			val, err := w.tree(iter.Value())
 			if err != nil {
 				return nil, err
 			}
@@ -211,7 +235,7 @@ func tree(v reflect.Value) (any, error) {
 	case reflect.Array:
 		s := make([]any, v.Len())
 		for i := range s {
-			val, err := tree(v.Index(i))
+			val, err := w.tree(v.Index(i))
 			if err != nil {
 				return nil, err
 			}
@@ -237,85 +261,92 @@ func tree(v reflect.Value) (any, error) {
 	return jsonTree(v.Interface()) // float32, and what JSON refuses
 }
 
-func marshals(t reflect.Type) bool {
-	return t.Implements(marshalerType) || t.Implements(textMarshalerType)
+// marshalsJSON: encoding/json calls a method of t's to write it.
+func (w *walker) marshalsJSON(t reflect.Type) bool {
+	m, ok := w.marshals[t]
+	if !ok {
+		m = t.Implements(marshalerType) || t.Implements(textMarshalerType)
+		w.marshals[t] = m
+	}
+	return m
 }
 
-// structTree is the JSON object of the struct v; ok is false where v has
-// what the walk leaves to encoding/json (embedded fields, tag options other
-// than omitempty, names that need escaping or collide).
-func structTree(v reflect.Value) (obj map[string]any, ok bool, err error) {
-	t := v.Type()
-	m := make(map[string]any, t.NumField())
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Anonymous {
-			return nil, false, nil
-		}
-		tag := f.Tag.Get("json")
-		if !f.IsExported() || tag == "-" {
+// object is the JSON object of the struct v's fields.
+func (w *walker) object(v reflect.Value, fields []jsonField) (map[string]any, error) {
+	m := make(map[string]any, len(fields))
+	for _, f := range fields {
+		fv := v.Field(f.index)
+		if f.omitempty && empty(fv) {
 			continue
 		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if opts != "" && opts != "omitempty" || strings.ContainsAny(name, `"\`) {
-			return nil, false, nil
-		}
-		if name == "" {
-			name = f.Name
-		}
-		if _, dup := m[name]; dup || intrinsicNames[name] {
-			return nil, false, nil
-		}
-		fv := v.Field(i)
-		if opts == "omitempty" && empty(fv) {
-			continue
-		}
-		val, err := tree(fv)
+		val, err := w.tree(fv)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
-		m[name] = val
+		m[f.name] = val
 	}
-	return m, true, nil
+	return m, nil
 }
 
 // resourcePackages holds goformation's generated resource types, whose
 // MarshalJSON is the one resourceTree follows.
 const resourcePackages = "github.com/awslabs/goformation/v7/cloudformation/"
 
-// resourceTree is the JSON object of the goformation resource r (a
-// pointer): what its generated MarshalJSON writes, its type, its
-// properties and the envelope's fields.
-func resourceTree(r reflect.Value) (any, error) {
-	v := r.Elem()
-	t := v.Type()
-	if !strings.HasPrefix(t.PkgPath(), resourcePackages) {
-		return jsonTree(r.Interface())
+func (w *walker) fieldsOf(t reflect.Type) *fieldsOf {
+	if f, ok := w.fields[t]; ok {
+		return f
 	}
-	doc := map[string]any{"Type": r.Interface().(cloudformation.Resource).AWSCloudFormationType()}
+	f := &fieldsOf{walkable: true}
+	w.fields[t] = f
+	names := map[string]bool{}
+	known := true // every AWSCloudFormation field is the envelope's
 	for i := range t.NumField() {
-		f := t.Field(i)
-		name, isEnvelope := envelope[f.Name]
-		switch {
-		case !isEnvelope && strings.HasPrefix(f.Name, "AWSCloudFormation"):
-			return jsonTree(r.Interface()) // UpdatePolicy, CreationPolicy
-		case !isEnvelope || empty(v.Field(i)):
+		sf := t.Field(i)
+		if name, ok := envelope[sf.Name]; ok {
+			f.envelope = append(f.envelope, jsonField{i, name, true})
+		} else if strings.HasPrefix(sf.Name, "AWSCloudFormation") {
+			known = false // UpdatePolicy, CreationPolicy
+		}
+		if sf.Anonymous {
+			f.walkable = false
 			continue
 		}
-		val, err := tree(v.Field(i))
-		if err != nil {
-			return nil, err
+		tag := sf.Tag.Get("json")
+		if !sf.IsExported() || tag == "-" {
+			continue
 		}
-		doc[name] = val
+		name, opts, _ := strings.Cut(tag, ",")
+		if opts != "" && opts != "omitempty" || strings.ContainsAny(name, `"\`) {
+			f.walkable = false
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		if names[name] || intrinsicNames[name] {
+			f.walkable = false
+		}
+		names[name] = true
+		f.fields = append(f.fields, jsonField{i, name, opts == "omitempty"})
 	}
-	props, ok, err := structTree(v)
-	if err != nil || !ok {
-		if err == nil {
-			return jsonTree(r.Interface())
-		}
+	f.resource = f.walkable && known && strings.HasPrefix(t.PkgPath(), resourcePackages) &&
+		reflect.PointerTo(t).Implements(resourceType)
+	return f
+}
+
+// resourceTree is the JSON object of the goformation resource r (a
+// pointer), as its generated MarshalJSON writes it: its type, its
+// properties and the envelope's fields.
+func (w *walker) resourceTree(r reflect.Value) (any, error) {
+	v := r.Elem()
+	f := w.fieldsOf(v.Type())
+	doc, err := w.object(v, f.envelope)
+	if err != nil {
 		return nil, err
 	}
-	doc["Properties"] = props
+	doc["Type"] = r.Interface().(cloudformation.Resource).AWSCloudFormationType()
+	if doc["Properties"], err = w.object(v, f.fields); err != nil {
+		return nil, err
+	}
 	return doc, nil
 }
 

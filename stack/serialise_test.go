@@ -171,7 +171,7 @@ func TestTreeIsJSONs(t *testing.T) {
 		"plain intrinsic":       map[string]any{"Ref": "A"},
 		"plain intrinsic field": struct{ Ref string }{"A"},
 	} {
-		got, gotErr := tree(reflect.ValueOf(v))
+		got, gotErr := (&walker{map[reflect.Type]bool{}, map[reflect.Type]*fieldsOf{}}).tree(reflect.ValueOf(v))
 		want, wantErr := jsonTree(v)
 		if (gotErr != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: the walk gives %#v, %v; want %#v, %v", name, got, gotErr, want, wantErr)

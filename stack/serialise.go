@@ -132,7 +132,11 @@ var (
 // anything else to jsonTree.
 func templateTree(t *cloudformation.Template) (any, error) {
 	w := walker{marshals: map[reflect.Type]bool{}, fields: map[reflect.Type]*fieldsOf{}}
-	return w.tree(reflect.ValueOf(t))
+	// Not w.tree: the Template's method set (two methods for each of
+	// goformation's resource types) is dear to search, and it has no
+	// MarshalJSON (TestTemplateHasNoMarshaler).
+	v := reflect.ValueOf(t).Elem()
+	return w.object(v, w.fieldsOf(v.Type()).fields)
 }
 
 // jsonTree is what json.Unmarshal reads from json.Marshal(v), its
@@ -296,9 +300,9 @@ func (w *walker) fieldsOf(t reflect.Type) *fieldsOf {
 	if f, ok := w.fields[t]; ok {
 		return f
 	}
-	f := &fieldsOf{walkable: true}
+	f := &fieldsOf{walkable: true, fields: make([]jsonField, 0, t.NumField())}
 	w.fields[t] = f
-	names := map[string]bool{}
+	names := make(map[string]bool, t.NumField())
 	known := true // every AWSCloudFormation field is the envelope's
 	for i := range t.NumField() {
 		sf := t.Field(i)

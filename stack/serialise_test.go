@@ -178,3 +178,17 @@ func TestTreeIsJSONs(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateHasNoMarshaler: encoding/json writes goformation's Template
+// field by field, as templateTree does.
+func TestTemplateHasNoMarshaler(t *testing.T) {
+	w := walker{marshals: map[reflect.Type]bool{}, fields: map[reflect.Type]*fieldsOf{}}
+	for _, typ := range []reflect.Type{reflect.TypeFor[cloudformation.Template](), reflect.TypeFor[*cloudformation.Template]()} {
+		if w.marshalsJSON(typ) {
+			t.Errorf("%s marshals itself", typ)
+		}
+	}
+	if f := w.fieldsOf(reflect.TypeFor[cloudformation.Template]()); !f.walkable {
+		t.Error("the walk cannot write a Template's fields")
+	}
+}

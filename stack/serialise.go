@@ -8,6 +8,7 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
@@ -131,12 +132,11 @@ var (
 // use (json tags, omitempty, the resources' MarshalJSON envelope) and hands
 // anything else to jsonTree.
 func templateTree(t *cloudformation.Template) (any, error) {
-	w := walker{marshals: map[reflect.Type]bool{}, fields: map[reflect.Type]*fieldsOf{}}
-	// Not w.tree: the Template's method set (two methods for each of
+	// Not tree: the Template's method set (two methods for each of
 	// goformation's resource types) is dear to search, and it has no
 	// MarshalJSON (TestTemplateHasNoMarshaler).
 	v := reflect.ValueOf(t).Elem()
-	return w.object(v, w.fieldsOf(v.Type()).fields)
+	return object(v, fieldsOf(v.Type()).fields)
 }
 
 // jsonTree is what json.Unmarshal reads from json.Marshal(v), its
@@ -153,17 +153,16 @@ func jsonTree(v any) (any, error) {
 	return decodeIntrinsics(doc)
 }
 
-// walker keeps what it learnt of each type: reflect's method and field
-// lookups were most of the walk.
-type walker struct {
-	marshals map[reflect.Type]bool
-	fields   map[reflect.Type]*fieldsOf
-}
+// What the walk learnt of each type, for every later walk (reflect's
+// method and field lookups were most of it): reflect.Type -> bool
+// (marshalsJSON), -> *structFields (fieldsOf).
+var typeMarshals, typeFields sync.Map
 
-// fieldsOf is how encoding/json writes a struct type's fields; walkable is
-// false where the walk leaves the struct to encoding/json (embedded fields,
-// tag options other than omitempty, names that need escaping or collide).
-type fieldsOf struct {
+// structFields is how encoding/json writes a struct type's fields;
+// walkable is false where the walk leaves the struct to encoding/json
+// (embedded fields, tag options other than omitempty, names that need
+// escaping or collide).
+type structFields struct {
 	walkable bool
 	fields   []jsonField
 	resource bool // a generated goformation resource, see resourceTree
@@ -176,7 +175,8 @@ type jsonField struct {
 	omitempty bool
 }
 
-func (w *walker) tree(v reflect.Value) (any, error) {
+// tree is jsonTree of the value v holds, by the walk.
+func tree(v reflect.Value) (any, error) {
 	if !v.IsValid() {
 		return nil, nil
 	}
@@ -185,34 +185,34 @@ func (w *walker) tree(v reflect.Value) (any, error) {
 		if v.IsNil() {
 			return nil, nil
 		}
-		return w.tree(v.Elem())
+		return tree(v.Elem())
 	case reflect.Pointer:
 		if v.IsNil() {
 			return nil, nil
 		}
-		if w.marshalsJSON(v.Type()) {
-			if v.Elem().Kind() == reflect.Struct && w.fieldsOf(v.Elem().Type()).resource {
-				return w.resourceTree(v)
+		if marshalsJSON(v.Type()) {
+			if v.Elem().Kind() == reflect.Struct && fieldsOf(v.Elem().Type()).resource {
+				return resourceTree(v)
 			}
 			return jsonTree(v.Interface())
 		}
-		return w.tree(v.Elem())
+		return tree(v.Elem())
 	}
-	if w.marshalsJSON(v.Type()) || v.CanAddr() && w.marshalsJSON(reflect.PointerTo(v.Type())) {
+	if marshalsJSON(v.Type()) || v.CanAddr() && marshalsJSON(reflect.PointerTo(v.Type())) {
 		return jsonTree(v.Interface())
 	}
 	switch v.Kind() {
 	case reflect.Struct:
-		f := w.fieldsOf(v.Type())
+		f := fieldsOf(v.Type())
 		if !f.walkable {
 			return jsonTree(v.Interface())
 		}
-		return w.object(v, f.fields)
+		return object(v, f.fields)
 	case reflect.Map:
 		if v.IsNil() {
 			return nil, nil
 		}
-		if v.Type().Key().Kind() != reflect.String || w.marshalsJSON(v.Type().Key()) {
+		if v.Type().Key().Kind() != reflect.String || marshalsJSON(v.Type().Key()) {
 			return jsonTree(v.Interface())
 		}
 		m := make(map[string]any, v.Len())
@@ -221,7 +221,7 @@ func (w *walker) tree(v reflect.Value) (any, error) {
 			if intrinsicNames[key] {
 				return nil, fmt.Errorf("stack: a plain %s object in the template", key)
 			}
-			val, err := w.tree(iter.Value())
+			val, err := tree(iter.Value())
 			if err != nil {
 				return nil, err
 			}
@@ -239,7 +239,7 @@ func (w *walker) tree(v reflect.Value) (any, error) {
 	case reflect.Array:
 		s := make([]any, v.Len())
 		for i := range s {
-			val, err := w.tree(v.Index(i))
+			val, err := tree(v.Index(i))
 			if err != nil {
 				return nil, err
 			}
@@ -266,24 +266,24 @@ func (w *walker) tree(v reflect.Value) (any, error) {
 }
 
 // marshalsJSON: encoding/json calls a method of t's to write it.
-func (w *walker) marshalsJSON(t reflect.Type) bool {
-	m, ok := w.marshals[t]
-	if !ok {
-		m = t.Implements(marshalerType) || t.Implements(textMarshalerType)
-		w.marshals[t] = m
+func marshalsJSON(t reflect.Type) bool {
+	if m, ok := typeMarshals.Load(t); ok {
+		return m.(bool)
 	}
+	m := t.Implements(marshalerType) || t.Implements(textMarshalerType)
+	typeMarshals.Store(t, m)
 	return m
 }
 
 // object is the JSON object of the struct v's fields.
-func (w *walker) object(v reflect.Value, fields []jsonField) (map[string]any, error) {
+func object(v reflect.Value, fields []jsonField) (map[string]any, error) {
 	m := make(map[string]any, len(fields))
 	for _, f := range fields {
 		fv := v.Field(f.index)
 		if f.omitempty && empty(fv) {
 			continue
 		}
-		val, err := w.tree(fv)
+		val, err := tree(fv)
 		if err != nil {
 			return nil, err
 		}
@@ -296,12 +296,12 @@ func (w *walker) object(v reflect.Value, fields []jsonField) (map[string]any, er
 // MarshalJSON is the one resourceTree follows.
 const resourcePackages = "github.com/awslabs/goformation/v7/cloudformation/"
 
-func (w *walker) fieldsOf(t reflect.Type) *fieldsOf {
-	if f, ok := w.fields[t]; ok {
-		return f
+func fieldsOf(t reflect.Type) *structFields {
+	if f, ok := typeFields.Load(t); ok {
+		return f.(*structFields)
 	}
-	f := &fieldsOf{walkable: true, fields: make([]jsonField, 0, t.NumField())}
-	w.fields[t] = f
+	f := &structFields{walkable: true, fields: make([]jsonField, 0, t.NumField())}
+	defer typeFields.Store(t, f)
 	names := make(map[string]bool, t.NumField())
 	known := true // every AWSCloudFormation field is the envelope's
 	for i := range t.NumField() {
@@ -340,15 +340,15 @@ func (w *walker) fieldsOf(t reflect.Type) *fieldsOf {
 // resourceTree is the JSON object of the goformation resource r (a
 // pointer), as its generated MarshalJSON writes it: its type, its
 // properties and the envelope's fields.
-func (w *walker) resourceTree(r reflect.Value) (any, error) {
+func resourceTree(r reflect.Value) (any, error) {
 	v := r.Elem()
-	f := w.fieldsOf(v.Type())
-	doc, err := w.object(v, f.envelope)
+	f := fieldsOf(v.Type())
+	doc, err := object(v, f.envelope)
 	if err != nil {
 		return nil, err
 	}
 	doc["Type"] = r.Interface().(cloudformation.Resource).AWSCloudFormationType()
-	if doc["Properties"], err = w.object(v, f.fields); err != nil {
+	if doc["Properties"], err = object(v, f.fields); err != nil {
 		return nil, err
 	}
 	return doc, nil

@@ -171,7 +171,7 @@ func TestTreeIsJSONs(t *testing.T) {
 		"plain intrinsic":       map[string]any{"Ref": "A"},
 		"plain intrinsic field": struct{ Ref string }{"A"},
 	} {
-		got, gotErr := (&walker{map[reflect.Type]bool{}, map[reflect.Type]*fieldsOf{}}).tree(reflect.ValueOf(v))
+		got, gotErr := tree(reflect.ValueOf(v))
 		want, wantErr := jsonTree(v)
 		if (gotErr != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: the walk gives %#v, %v; want %#v, %v", name, got, gotErr, want, wantErr)
@@ -182,13 +182,12 @@ func TestTreeIsJSONs(t *testing.T) {
 // TestTemplateHasNoMarshaler: encoding/json writes goformation's Template
 // field by field, as templateTree does.
 func TestTemplateHasNoMarshaler(t *testing.T) {
-	w := walker{marshals: map[reflect.Type]bool{}, fields: map[reflect.Type]*fieldsOf{}}
 	for _, typ := range []reflect.Type{reflect.TypeFor[cloudformation.Template](), reflect.TypeFor[*cloudformation.Template]()} {
-		if w.marshalsJSON(typ) {
+		if marshalsJSON(typ) {
 			t.Errorf("%s marshals itself", typ)
 		}
 	}
-	if f := w.fieldsOf(reflect.TypeFor[cloudformation.Template]()); !f.walkable {
+	if f := fieldsOf(reflect.TypeFor[cloudformation.Template]()); !f.walkable {
 		t.Error("the walk cannot write a Template's fields")
 	}
 }

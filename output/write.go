@@ -341,7 +341,8 @@ func (p *plan) fill(tmp string, s *syncer) error {
 // file of mode 0644 holding exactly its bytes, in folders of mode 0755,
 // no user-owned file to create and nothing to delete. Then Write leaves
 // dir alone, which keeps the old-or-new guarantee (old is new) at the cost
-// of reading the files instead of writing, syncing and swapping them.
+// of reading the files instead of writing, syncing and swapping them; gen
+// synced them when it wrote them.
 func (p *plan) current() bool {
 	if !p.exists || len(p.drop) > 0 {
 		return false
@@ -439,8 +440,8 @@ func copyFile(from, to string, perm fs.FileMode, s *syncer) error {
 
 // syncer flushes files to disk and closes them on other goroutines, a few
 // at a time, while build goes on: one fsync after the other was most of
-// the time of writing the output, and file systems commit concurrent ones
-// together (ext4 and XFS in one journal transaction).
+// the time of writing the output, and a journaling file system can commit
+// concurrent ones together.
 type syncer struct {
 	wg    sync.WaitGroup
 	slots chan struct{}

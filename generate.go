@@ -24,6 +24,18 @@ import (
 // always gives the same bytes.
 func Generate(s *spec.Spec) ([]genfile.File, error) {
 	it := item.New(s)
+	// The handler's code does not depend on the stack: it is made on another
+	// core meanwhile (both only read it). Buffered, so that an early return
+	// lets the goroutine end.
+	type result struct {
+		files []genfile.File
+		err   error
+	}
+	handlerDone := make(chan result, 1)
+	go func() {
+		files, err := handlerFiles(it)
+		handlerDone <- result{files, err}
+	}()
 	st, err := stack.Build(it)
 	if err != nil {
 		return nil, err
@@ -41,11 +53,11 @@ func Generate(s *spec.Spec) ([]genfile.File, error) {
 		{Path: "model.json", Data: st.Model},
 		{Path: "README.md", Data: readme},
 	}
-	handler, err := handlerFiles(it)
-	if err != nil {
-		return nil, err
+	handler := <-handlerDone
+	if handler.err != nil {
+		return nil, handler.err
 	}
-	files = append(files, handler...)
+	files = append(files, handler.files...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, nil
 }

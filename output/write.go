@@ -15,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/streamgen/streamgen/genfile"
 	"github.com/streamgen/streamgen/internal/lockdir"
@@ -36,7 +37,8 @@ type Options struct {
 	Verify func(dir string) error
 	// Written, if set, is called once Write succeeded with the paths of the
 	// files it wrote (the generated ones, and the user's it created), in
-	// path order: not the manifest, nor what it carried over.
+	// path order: not the manifest, nor what it carried over; none when the
+	// output was already current.
 	Written func(paths []string)
 }
 
@@ -79,7 +81,8 @@ func (e *RefusedError) ExitCode() int { return 3 }
 // the user added, build artefacts) is carried over untouched. Files get mode
 // 0644 and folders 0755; dir itself keeps its mode. On any error dir is
 // exactly as before and nothing is left beside it. A folder gen did not make
-// is refused (ForeignFolderError), and so is a read-only one.
+// is refused (ForeignFolderError), and so is a read-only one. A dir that
+// already holds exactly what Write would make of it is left as it is.
 func Write(dir string, files []genfile.File, opts Options) error {
 	given := dir
 	dir, err := resolve(dir)
@@ -116,6 +119,13 @@ func Write(dir string, files []genfile.File, opts Options) error {
 	}
 	if err := opts.verify(given); err != nil {
 		return err
+	}
+	if p.current() {
+		// Nothing to write: a swap would put in place what is there.
+		if opts.Written != nil {
+			opts.Written(nil)
+		}
+		return nil
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+newInfix)
 	if err != nil {
@@ -285,8 +295,18 @@ func resolve(dir string) (string, error) {
 // "carry PATH", "exchange", "backup", "install").
 var failAt = func(step string) error { return nil }
 
-// build fills the empty folder tmp with the planned output.
+// build fills the empty folder tmp with the planned output, every file and
+// folder of it flushed to disk.
 func (p *plan) build(tmp string) error {
+	s := newSyncer()
+	err := p.fill(tmp, s)
+	if err = errors.Join(err, s.wait()); err != nil {
+		return err
+	}
+	return syncDirs(tmp)
+}
+
+func (p *plan) fill(tmp string, s *syncer) error {
 	perm, ok := p.perms["."]
 	if !ok {
 		perm = 0o755
@@ -298,7 +318,7 @@ func (p *plan) build(tmp string) error {
 		if err := p.mkdirs(tmp, path.Dir(f.Path), false); err != nil {
 			return err
 		}
-		if err := writeFile(filepath.Join(tmp, filepath.FromSlash(f.Path)), f.Data); err != nil {
+		if err := writeFile(filepath.Join(tmp, filepath.FromSlash(f.Path)), f.Data, s); err != nil {
 			return err
 		}
 		if err := failAt("write " + f.Path); err != nil {
@@ -306,14 +326,43 @@ func (p *plan) build(tmp string) error {
 		}
 	}
 	for _, rel := range p.carry {
-		if err := p.carryOver(tmp, rel); err != nil {
+		if err := p.carryOver(tmp, rel, s); err != nil {
 			return err
 		}
 		if err := failAt("carry " + rel); err != nil {
 			return err
 		}
 	}
-	return syncDirs(tmp)
+	return nil
+}
+
+// current reports whether dir already is what build and swap would make
+// of it: every planned file (generated, the manifest) there as a regular
+// file of mode 0644 holding exactly its bytes, in folders of mode 0755,
+// no user-owned file to create and nothing to delete. Then Write leaves
+// dir alone, which keeps the old-or-new guarantee (old is new) at the cost
+// of reading the files instead of writing, syncing and swapping them; gen
+// synced them when it wrote them.
+func (p *plan) current() bool {
+	if !p.exists || len(p.drop) > 0 {
+		return false
+	}
+	for _, f := range p.write {
+		if f.UserOwned { // planned only when missing
+			return false
+		}
+		full := filepath.Join(p.dir, filepath.FromSlash(f.Path))
+		info, err := os.Lstat(full)
+		if err != nil || info.Mode() != 0o644 || info.Size() != int64(len(f.Data)) || !sameContent(full, f.Data) {
+			return false
+		}
+		for d := path.Dir(f.Path); d != "."; d = path.Dir(d) {
+			if p.perms[d] != 0o755 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // mkdirs creates the folder rel of tmp and its parents: 0755, or, for a
@@ -338,7 +387,7 @@ func (p *plan) mkdirs(tmp, rel string, carried bool) error {
 	return os.Chmod(full, perm)
 }
 
-func (p *plan) carryOver(tmp, rel string) error {
+func (p *plan) carryOver(tmp, rel string, s *syncer) error {
 	from := filepath.Join(p.dir, filepath.FromSlash(rel))
 	to := filepath.Join(tmp, filepath.FromSlash(rel))
 	if err := p.mkdirs(tmp, path.Dir(rel), true); err != nil {
@@ -363,19 +412,19 @@ func (p *plan) carryOver(tmp, rel string) error {
 	if err := os.Link(from, to); err == nil {
 		return nil
 	}
-	return copyFile(from, to, info.Mode().Perm())
+	return copyFile(from, to, info.Mode().Perm(), s)
 }
 
-func writeFile(name string, data []byte) error {
+func writeFile(name string, data []byte, s *syncer) error {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
 	_, err = f.Write(data)
-	return closeSynced(f, err, 0o644)
+	return s.closeSynced(f, err, 0o644)
 }
 
-func copyFile(from, to string, perm fs.FileMode) error {
+func copyFile(from, to string, perm fs.FileMode, s *syncer) error {
 	src, err := os.Open(from)
 	if err != nil {
 		return err
@@ -386,30 +435,71 @@ func copyFile(from, to string, perm fs.FileMode) error {
 		return err
 	}
 	_, err = io.Copy(dst, src)
-	return closeSynced(dst, err, perm)
+	return s.closeSynced(dst, err, perm)
 }
 
-// closeSynced sets the mode (the umask may have cut it), flushes the file to
-// disk and closes it, returning the first error.
-func closeSynced(f *os.File, err error, perm fs.FileMode) error {
+// syncer flushes files to disk and closes them on other goroutines, a few
+// at a time, while build goes on: one fsync after the other was most of
+// the time of writing the output, and a journaling file system can commit
+// concurrent ones together.
+type syncer struct {
+	wg    sync.WaitGroup
+	slots chan struct{}
+	mu    sync.Mutex
+	err   error
+}
+
+func newSyncer() *syncer { return &syncer{slots: make(chan struct{}, 8)} }
+
+// closeSynced sets the mode of f (the umask may have cut it), written with
+// err, and if that went well has it flushed and closed; the errors of
+// that come from wait.
+func (s *syncer) closeSynced(f *os.File, err error, perm fs.FileMode) error {
 	if err == nil {
 		err = f.Chmod(perm)
 	}
-	if err == nil {
-		err = f.Sync()
+	if err != nil {
+		return errors.Join(err, f.Close())
 	}
-	return errors.Join(err, f.Close())
+	s.syncAndClose(f)
+	return nil
+}
+
+// syncAndClose has f flushed to disk and closed.
+func (s *syncer) syncAndClose(f *os.File) {
+	s.slots <- struct{}{}
+	s.wg.Go(func() {
+		defer func() { <-s.slots }()
+		if err := errors.Join(f.Sync(), f.Close()); err != nil {
+			s.mu.Lock()
+			s.err = errors.Join(s.err, err)
+			s.mu.Unlock()
+		}
+	})
+}
+
+// wait waits until every file given to closeSynced is on disk and closed,
+// and returns what went wrong.
+func (s *syncer) wait() error {
+	s.wg.Wait()
+	return s.err
 }
 
 // syncDirs flushes every folder of root, so that the names in them are on
 // disk before the swap makes them the output.
 func syncDirs(root string) error {
-	return filepath.WalkDir(root, func(full string, d fs.DirEntry, err error) error {
+	s := newSyncer()
+	err := filepath.WalkDir(root, func(full string, d fs.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
 			return err
 		}
-		return syncDir(full)
+		f, err := os.Open(full)
+		if err == nil {
+			s.syncAndClose(f)
+		}
+		return err
 	})
+	return errors.Join(err, s.wait())
 }
 
 func syncDir(name string) error {

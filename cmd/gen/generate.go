@@ -35,7 +35,11 @@ func generate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(written), c.String("out"))
+	if len(written) == 0 {
+		fmt.Fprintf(c.App.Writer, "%s is up to date: nothing written\n", c.String("out"))
+	} else {
+		fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(written), c.String("out"))
+	}
 	if note := streamgen.DeployNote(files); note != "" {
 		fmt.Fprintf(c.App.Writer, "note: %s\n", note)
 	}

@@ -314,14 +314,23 @@ func TestRenameRefusedBeforeModuleCheck(t *testing.T) {
 }
 
 // TestWroteCountsWhatWasWritten: regeneration leaves the user's files (the
-// handler's main.go, go.mod, go.sum) alone, and gen's count says so.
+// handler's main.go, go.mod, go.sum) alone, and gen's count says so; an
+// output that is up to date is not written at all.
 func TestWroteCountsWhatWasWritten(t *testing.T) {
 	dir := t.TempDir()
 	writeSpec(t, dir, regenSpec)
 	code, first, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
 	expect(t, "first gen", code, 0, first, e)
+	code, same, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "gen of an output up to date", code, 0, same, e)
+	if same != "out is up to date: nothing written\n" {
+		t.Errorf("gen of an output up to date said %q", same)
+	}
+	if err := os.Remove(filepath.Join(dir, "out", "README.md")); err != nil {
+		t.Fatal(err)
+	}
 	code, second, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
-	expect(t, "second gen", code, 0, second, e)
+	expect(t, "gen after README.md was deleted", code, 0, second, e)
 	var n1, n2 int
 	if _, err := fmt.Sscanf(first, "wrote %d files to out\n", &n1); err != nil {
 		t.Fatalf("first gen: %q: %v", first, err)

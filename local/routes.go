@@ -145,11 +145,8 @@ func (a *API) query(w http.ResponseWriter, r *http.Request, pk string) {
 	}
 	req, err := putitem.QueryRequest(a.item, pk, putitem.QueryParams{Limit: last("limit"), Order: last("order"), Next: last("next")}, a.Spec.Name)
 	switch {
-	case errors.Is(err, putitem.ErrBadKey):
-		a.fail(w, http.StatusBadRequest, putitem.MessageBadKey)
-		return
-	case errors.Is(err, putitem.ErrBadQuery):
-		a.fail(w, http.StatusBadRequest, putitem.MessageBadQuery)
+	case errors.Is(err, putitem.ErrBadKey), errors.Is(err, putitem.ErrBadQuery):
+		a.fail(w, http.StatusBadRequest, putitem.MessageBadQuery) // as the query's template answers both
 		return
 	case err != nil:
 		fmt.Fprintf(a.Log, "api: query: %v\n", err)

@@ -237,7 +237,7 @@ func TestRoutesQuery(t *testing.T) {
 	} {
 		check(t, "query "+q, call(a, "GET", "/notes/p?"+q, "", "x-api-key", key), 400, bad)
 	}
-	check(t, "query, partition key of 2049 bytes", call(a, "GET", "/notes/"+strings.Repeat("x", 2049), "", "x-api-key", key), 400, message(putitem.MessageBadKey))
+	check(t, "query, partition key of 2049 bytes", call(a, "GET", "/notes/"+strings.Repeat("x", 2049), "", "x-api-key", key), 400, message(putitem.MessageBadQuery))
 	check(t, "query without the api key", call(a, "GET", "/notes/p", ""), 403, message(msgForbidden))
 }
 

@@ -40,8 +40,11 @@ const (
 	// MessageBadKey is the 400 of a path key DynamoDB cannot take: a number
 	// key that is not a decimal number, or a key over its size.
 	MessageBadKey = "The key in the path is not valid: a number key is a decimal number, a partition key at most 2048 bytes, a sort key at most 1024 bytes"
-	// MessageBadQuery is the 400 of a query's parameters out of range.
-	MessageBadQuery = "Invalid query: limit is an integer from 1 to 100, order is asc or desc, and next is a token a previous page gave"
+	// MessageBadQuery is the 400 of a query DynamoDB refuses: its partition
+	// key or a parameter out of range. The query's template cannot tell
+	// DynamoDB's refusals apart, so one message names every cause.
+	MessageBadQuery = "Invalid query: the partition key in the path is a valid key (a number key is a decimal number, at most 2048 bytes), " +
+		"limit is an integer from 1 to 100, order is asc or desc, and next is a token a previous page gave"
 	// MessageReadFailed is the 500 of a read or query that failed.
 	MessageReadFailed = "Internal error, the item could not be read"
 	// MessageNotChanged is the 500 of an update or delete that failed before

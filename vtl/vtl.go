@@ -42,10 +42,7 @@ var tmpl = sync.OnceValue(func() *template.Template {
 // in Fn::Sub: the template holds no other "${", so Sub changes nothing else.
 // Tests and `gen local` may pass a plain table name.
 func Request(it *item.Item, tableName string) (string, error) {
-	item, err := newObject(it.Fields, "$", 0)
-	if err != nil {
-		return "", err
-	}
+	item := newObject(it.Fields, "$", 0)
 	view := requestView{Table: tableContent(tableName), Item: item}
 	if it.Spec.Table.OnDuplicate == spec.Reject {
 		view.Condition = `"ConditionExpression":` + jsonString(putitem.ConditionExpression) +
@@ -114,7 +111,7 @@ func (v *value) NumberSet() bool { return v.Type == item.NS }
 func (v *value) List() bool      { return v.Type == item.L }
 func (v *value) IsObject() bool  { return v.Type == item.M }
 
-func newObject(fields []*item.Field, path string, depth int) (*object, error) {
+func newObject(fields []*item.Field, path string, depth int) *object {
 	o := &object{Var: fmt.Sprintf("$o%d", depth)}
 	var always, optional []attr
 	for _, f := range fields {
@@ -126,11 +123,7 @@ func newObject(fields []*item.Field, path string, depth int) (*object, error) {
 			a.Literal = literal(f.DefaultAttr)
 		}
 		if f.Presence.FromBody() {
-			v, err := newValue(f, path+"."+f.Name, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			a.Value = v
+			a.Value = newValue(f, path+"."+f.Name, depth+1)
 		}
 		if a.Presence.Always() {
 			always = append(always, a)
@@ -150,20 +143,19 @@ func newObject(fields []*item.Field, path string, depth int) (*object, error) {
 			o.Attrs[i].Lead = ","
 		}
 	}
-	return o, nil
+	return o
 }
 
-func newValue(f *item.Field, path string, depth int) (*value, error) {
+func newValue(f *item.Field, path string, depth int) *value {
 	v := &value{Type: f.Attr, Path: path}
-	var err error
 	switch f.Attr {
 	case item.L:
 		v.Index = fmt.Sprintf("$i%d", depth)
-		v.Items, err = newValue(f.Items, path+"["+v.Index+"]", depth+1)
+		v.Items = newValue(f.Items, path+"["+v.Index+"]", depth+1)
 	case item.M:
-		v.Object, err = newObject(f.Fields, path, depth)
+		v.Object = newObject(f.Fields, path, depth)
 	}
-	return v, err
+	return v
 }
 
 // Server-set values as VTL. The user agent is client text: escapeJavaScript

@@ -50,10 +50,7 @@ var writeStatusCodes = []string{"200", "400", "404", "429", "500"}
 func Update(it *item.Item, tableName string) (*Route, error) {
 	view := newWriteView(it, tableName)
 	for n, f := range putitem.UpdatableFields(it) {
-		v, err := newValue(f, "$."+f.Name, 1)
-		if err != nil {
-			return nil, err
-		}
+		v := newValue(f, "$."+f.Name, 1)
 		present := fmt.Sprintf(`$o0.containsKey("%s")`, f.Name)
 		uf := updateField{N: n, Name: f.Name, Test: present, Set: present, Value: v}
 		if f.Removable() {

@@ -1,6 +1,7 @@
 package local
 
 import (
+	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
@@ -113,7 +114,11 @@ func (e *e2e) firstSession(t *testing.T, dir, genVersion string) {
 	req.Header.Set("Content-Type", "application/json")
 	status, body := g.do(req)
 	g.expect("the hint's request", status, body, 200, `\{"id":"[0-9a-f-]{36}"\}`)
-	if items := g.waitLogged("item saved", 1); len(items) != 1 || items[0]["message"] != "hello" {
+	var sent map[string]any
+	if err := json.Unmarshal([]byte(hint[2]), &sent); err != nil {
+		t.Fatalf("the hint's body: %v", err)
+	}
+	if items := g.waitLogged("item saved", 1); len(items) != 1 || items[0]["message"] != sent["message"] {
 		t.Errorf("handler logged %v, want the item posted", items)
 	}
 	g.stop()

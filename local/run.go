@@ -10,7 +10,6 @@ import (
 
 	"github.com/streamgen/streamgen/build"
 	"github.com/streamgen/streamgen/internal/lockdir"
-	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/spec"
 )
 
@@ -104,7 +103,7 @@ func (s *Server) Banner(handlerDir string) string {
 	case spec.AuthIAM:
 		b.WriteString("  auth:   iam is not emulated: requests are not signed-checked here\n")
 	}
-	if body, ok := exampleBody(s.item); ok {
+	if body := s.example; body != nil {
 		// The Content-Type the deployed API requires (it answers 415 to others).
 		fmt.Fprintf(&b, "  try:    curl -H 'Content-Type: application/json' -d '%s' %s", body, url)
 		if sp.API.Auth == spec.AuthAPIKey {
@@ -161,22 +160,4 @@ func notEmulated(s *spec.Spec) string {
 	}
 	parts = append(parts, iam+")")
 	return strings.Join(parts, "; ")
-}
-
-// exampleBody is a body for the banner when every required body field is
-// a plain string that "hello" satisfies.
-func exampleBody(it *item.Item) (string, bool) {
-	var parts []string
-	for _, f := range it.Fields {
-		if f.Presence != item.Required {
-			continue
-		}
-		plain := f.Type == spec.String && len(f.Enum) == 0 && f.Pattern == "" &&
-			(f.MinLength == nil || *f.MinLength <= 5) && (f.MaxLength == nil || *f.MaxLength >= 5)
-		if !plain {
-			return "", false
-		}
-		parts = append(parts, fmt.Sprintf("%q:\"hello\"", f.Name))
-	}
-	return "{" + strings.Join(parts, ",") + "}", true
 }

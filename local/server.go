@@ -1,6 +1,7 @@
 package local
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -42,6 +43,7 @@ type Server struct {
 	ln        net.Listener
 	http      *http.Server
 	apiKey    string
+	example   []byte // the banner's create body, nil when none fits
 	stop      context.CancelFunc
 	streamed  chan struct{} // closed when the stream stops
 	streamErr error         // why, set before streamed is closed
@@ -74,6 +76,11 @@ func Start(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	srv := &Server{cfg: cfg, item: it, store: store, streamed: make(chan struct{})}
+	// item.ExampleBody may miss a pattern, and the banner quotes it for a
+	// shell in '...': only a body the model takes, free of ', is shown.
+	if body := it.ExampleBody(); validator.Validate(body) == nil && !bytes.ContainsRune(body, '\'') {
+		srv.example = body
+	}
 	fail := func(err error) (*Server, error) {
 		if srv.function != nil {
 			srv.function.Stop()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/streamgen/streamgen/putitem"
@@ -16,7 +15,10 @@ import (
 // <path>, <path>/{pk} and, with a sort key, <path>/{pk}/{sk}.
 type resource struct {
 	kind   resourceKind
-	pk, sk string // URL-decoded path segments
+	pk, sk string // path segments, percent-decoded (putitem.PathKey)
+	// badKey: a segment is not valid percent-encoded UTF-8, a 400 as the
+	// templates answer it.
+	badKey bool
 }
 
 type resourceKind int
@@ -29,8 +31,8 @@ const (
 )
 
 // resourceOf parses the request path (with or without the stage in front).
-// Segments are split before they are URL-decoded, so a key may hold "/" as
-// %2F; an empty or undecodable segment addresses nothing.
+// Segments are split before they are decoded, as API Gateway routes the raw
+// path; an empty segment addresses nothing.
 func (a *API) resourceOf(r *http.Request) resource {
 	path := r.URL.EscapedPath()
 	hasSortKey := len(a.item.Keys) == 2
@@ -44,20 +46,21 @@ func (a *API) resourceOf(r *http.Request) resource {
 		}
 		segments := strings.Split(rest, "/")
 		values := make([]string, len(segments))
+		bad := false
 		for i, seg := range segments {
-			v, err := url.PathUnescape(seg)
-			if err != nil || v == "" {
+			if seg == "" {
 				return resource{}
 			}
-			values[i] = v
+			v, ok := putitem.PathKey(seg)
+			values[i], bad = v, bad || !ok
 		}
 		switch {
 		case len(values) == 1 && hasSortKey:
-			return resource{kind: partition, pk: values[0]}
+			return resource{kind: partition, pk: values[0], badKey: bad}
 		case len(values) == 1:
-			return resource{kind: itemAddress, pk: values[0]}
+			return resource{kind: itemAddress, pk: values[0], badKey: bad}
 		case len(values) == 2 && hasSortKey:
-			return resource{kind: itemAddress, pk: values[0], sk: values[1]}
+			return resource{kind: itemAddress, pk: values[0], sk: values[1], badKey: bad}
 		}
 		return resource{}
 	}
@@ -93,7 +96,7 @@ func (a *API) dispatch(w http.ResponseWriter, r *http.Request, res resource) {
 	case res.kind == collection:
 		a.post(w, r)
 	case res.kind == partition:
-		a.query(w, r, res.pk)
+		a.query(w, r, res)
 	case r.Method == http.MethodGet:
 		a.read(w, res)
 	case r.Method == http.MethodPatch:
@@ -105,6 +108,10 @@ func (a *API) dispatch(w http.ResponseWriter, r *http.Request, res resource) {
 
 // keyOf is the stored key of the item address res, or false after a 400.
 func (a *API) keyOf(w http.ResponseWriter, res resource) (Item, bool) {
+	if res.badKey {
+		a.fail(w, http.StatusBadRequest, putitem.MessageBadKey)
+		return nil, false
+	}
 	key, err := putitem.Key(a.item, res.pk, res.sk)
 	if err == nil {
 		var item Item
@@ -134,7 +141,11 @@ func (a *API) read(w http.ResponseWriter, res resource) {
 }
 
 // query runs the reference's Query (putitem.QueryRequest) on the store.
-func (a *API) query(w http.ResponseWriter, r *http.Request, pk string) {
+func (a *API) query(w http.ResponseWriter, r *http.Request, res resource) {
+	if res.badKey {
+		a.fail(w, http.StatusBadRequest, putitem.MessageBadQuery)
+		return
+	}
 	q := r.URL.Query()
 	last := func(name string) string { // API Gateway passes one value: the last
 		vs := q[name]
@@ -143,7 +154,7 @@ func (a *API) query(w http.ResponseWriter, r *http.Request, pk string) {
 		}
 		return vs[len(vs)-1]
 	}
-	req, err := putitem.QueryRequest(a.item, pk, putitem.QueryParams{Limit: last("limit"), Order: last("order"), Next: last("next")}, a.Spec.Name)
+	req, err := putitem.QueryRequest(a.item, res.pk, putitem.QueryParams{Limit: last("limit"), Order: last("order"), Next: last("next")}, a.Spec.Name)
 	switch {
 	case errors.Is(err, putitem.ErrBadKey), errors.Is(err, putitem.ErrBadQuery):
 		a.fail(w, http.StatusBadRequest, putitem.MessageBadQuery) // as the query's template answers both

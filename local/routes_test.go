@@ -358,3 +358,22 @@ func TestRoutesConcurrentWrites(t *testing.T) {
 	}
 	check(t, "all gone", call(a, "GET", "/notes/c", "", "x-api-key", key), 200, `\{"items":\[\]\}`)
 }
+
+// TestRoutesPathKeysDecoded: the path's keys are percent-decoded as the
+// templates decode them (putitem.PathKey: "+" is a plus, %2B too, %20 a
+// space); an escape that is not UTF-8 is the routes' 400, as on AWS.
+func TestRoutesPathKeysDecoded(t *testing.T) {
+	a, _ := newTestAPI(t, parseSpec(t, "testdata/routes/spec.yaml", nil))
+	check(t, "create", call(a, "POST", "/notes", `{"user":"a+b c/d?e#é%","at":1,"text":"t"}`, "x-api-key", key), 200, `\{\}`)
+	for _, raw := range []string{"a+b%20c%2Fd%3Fe%23%C3%A9%25", "a%2Bb%20c%2fd%3fe%23%c3%a9%25"} {
+		check(t, "read "+raw, call(a, "GET", "/notes/"+raw+"/1", "", "x-api-key", key), 200, `\{"user":"a\+b c/d\?e#é%","at":1,"text":"t","done":false\}`)
+		check(t, "query "+raw, call(a, "GET", "/notes/"+raw, "", "x-api-key", key), 200, `\{"items":\[\{"user":"a\+b c/d\?e#é%".*\}\]\}`)
+	}
+	check(t, "read of a+b as a b", call(a, "GET", "/notes/a%20b%20c%2Fd%3Fe%23%C3%A9%25/1", "", "x-api-key", key), 404, message(putitem.MessageNotFound))
+	for _, raw := range []string{"%FF", "%C3", "%ED%A0%80", "a%C0%AF"} {
+		check(t, "read "+raw, call(a, "GET", "/notes/"+raw+"/1", "", "x-api-key", key), 400, message(putitem.MessageBadKey))
+		check(t, "read, sort key "+raw, call(a, "GET", "/notes/u/"+raw, "", "x-api-key", key), 400, message(putitem.MessageBadKey))
+		check(t, "delete "+raw, call(a, "DELETE", "/notes/"+raw+"/1", "", "x-api-key", key), 400, message(putitem.MessageBadKey))
+		check(t, "query "+raw, call(a, "GET", "/notes/"+raw, "", "x-api-key", key), 400, message(putitem.MessageBadQuery))
+	}
+}

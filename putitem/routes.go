@@ -224,24 +224,25 @@ func KeyValue(k *item.Field, text string) (map[string]any, error) {
 	return map[string]any{"S": text}, nil
 }
 
-// PathEscapes is a Java and Go regular expression of a path key as the client
-// sends it: characters but "%", and percent-escapes (RFC 3986 section 2.1)
-// that spell well-formed UTF-8 (RFC 3629 section 4), so that decoding cannot
-// fail or make up characters.
-const PathEscapes = `(?:[^%]|%[0-7][0-9A-Fa-f]|%[Cc][2-9A-Fa-f]` + cont + `|%[Dd][0-9A-Fa-f]` + cont +
+// PathEscape is a Java and Go regular expression of one character
+// percent-escaped (RFC 3986 section 2.1) as well-formed UTF-8 (RFC 3629
+// section 4). A path key is valid when no "%" is left once every match is
+// removed: a find loop, where a full match of (?:[^%]|escape)* overflows
+// Java's stack on a long key.
+const PathEscape = `%[0-7][0-9A-Fa-f]|%[Cc][2-9A-Fa-f]` + cont + `|%[Dd][0-9A-Fa-f]` + cont +
 	`|%[Ee]0%[ABab][0-9A-Fa-f]` + cont + `|%[Ee][1-9A-Ca-cEeFf]` + cont + cont + `|%[Ee][Dd]%[89][0-9A-Fa-f]` + cont +
-	`|%[Ff]0%[9ABab][0-9A-Fa-f]` + cont + cont + `|%[Ff][1-3]` + cont + cont + cont + `|%[Ff]4%8[0-9A-Fa-f]` + cont + cont + `)*`
+	`|%[Ff]0%[9ABab][0-9A-Fa-f]` + cont + cont + `|%[Ff][1-3]` + cont + cont + cont + `|%[Ff]4%8[0-9A-Fa-f]` + cont + cont
 
 // cont is a UTF-8 continuation byte (80 to BF) percent-escaped.
 const cont = `%[89ABab][0-9A-Fa-f]`
 
-var pathEscapes = regexp.MustCompile(`^` + PathEscapes + `$`)
+var pathEscape = regexp.MustCompile(PathEscape)
 
 // PathKey is the text of a raw path segment, its percent-escapes decoded; a
 // "+" stays a plus (RFC 3986: only a query's form encoding makes it a
-// space). False when raw does not match PathEscapes.
+// space). False when a "%" is not part of a PathEscape.
 func PathKey(raw string) (string, bool) {
-	if !pathEscapes.MatchString(raw) {
+	if strings.Contains(pathEscape.ReplaceAllString(raw, ""), "%") {
 		return "", false
 	}
 	text, err := url.PathUnescape(raw)

@@ -59,12 +59,12 @@ type KeyVar struct {
 // Escaped is the variable's text as the inside of a JSON string.
 func (k KeyVar) Escaped() string { return jsonEscaped(k.Var) }
 
-// EscapesPattern is putitem.PathEscapes: a path key is sent percent-encoded
+// EscapePattern is putitem.PathEscape: a path key is sent percent-encoded
 // and arrives so in the template. AWS documents that HTTP APIs decode path
 // parameters ("Working with routes for HTTP APIs") and states nothing of the
 // kind for REST APIs; captures of REST APIs show them still encoded
 // (middleapi/standard-server#93, serverless#5037).
-func (Address) EscapesPattern() string { return putitem.PathEscapes }
+func (Address) EscapePattern() string { return putitem.PathEscape }
 
 // NumberPattern is JSON's number grammar (spec.IsJSONNumber) as a Java
 // regular expression in a single-quoted Velocity string.

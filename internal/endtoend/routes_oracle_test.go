@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/url"
 	"reflect"
 	"sort"
 	"strings"
@@ -144,8 +145,19 @@ func renderedItem(t *testing.T, r *velocity.Renderer, c oracleCase, body oracle.
 	return request.Item
 }
 
+// rawPath are the path parameters as a client sends them and a REST API
+// hands them to the template: percent-encoded (url.PathEscape leaves "+"
+// and other sub-delims as they are, and escapes "/", "?", "#", "%").
+func rawPath(decoded map[string]string) map[string]string {
+	raw := map[string]string{}
+	for k, v := range decoded {
+		raw[k] = url.PathEscape(v)
+	}
+	return raw
+}
+
 // pathParams are the path parameters of item's address: the key values as
-// the URL-decoded path gives them (a number as its text).
+// text (a number as its text), before renderRoute encodes them.
 func pathParams(s *spec.Spec, item map[string]any, keys int) map[string]string {
 	params := map[string]string{}
 	for i, f := range s.KeyFields()[:keys] {
@@ -164,7 +176,7 @@ func keyValueText(attr map[string]any) string {
 func renderRoute(r *velocity.Renderer, template, body string, path, query map[string]string) (velocity.Result, error) {
 	res, err := r.Render(velocity.Job{Template: template, Body: body,
 		Context: velocity.Context("c0ffee00-0000-4000-8000-000000000001", 1767225600000, "198.51.100.7", "curl/8.5.0"),
-		Params:  map[string]map[string]string{"path": path, "querystring": query, "header": {}}})
+		Params:  map[string]map[string]string{"path": rawPath(path), "querystring": query, "header": {}}})
 	if err == nil && res.Error != "" {
 		err = fmt.Errorf("Velocity: %s", res.Error)
 	}
@@ -299,6 +311,19 @@ func checkReadAddress(t *testing.T, r *velocity.Renderer, s *spec.Spec, read *vt
 		if f.Type == spec.String {
 			for _, n := range oracle.NastyStrings() {
 				try(n.Value, nil)
+			}
+			for _, v := range []string{"a+b", "a b", "100%", "%41", "%2F", "a/b", "?#&=;", "é😀\u2028"} {
+				try(v, nil)
+			}
+			// A raw key that is not percent-encoded UTF-8 is refused, not a
+			// template error (which API Gateway would answer 500).
+			for _, raw := range []string{"%zz", "%", "a%4", "%FF", "%C3", "%C0%AF", "%ED%A0%80"} {
+				path := rawPath(base)
+				path[param] = raw
+				res := r.MustRender(t, velocity.Job{Template: read.Request, Params: map[string]map[string]string{"path": path}})
+				if got, err := strictJSON([]byte(res.Output)); err != nil || !reflect.DeepEqual(got, refusal) {
+					t.Errorf("%s raw %q: request %.300s, want the refusal %s", param, raw, res.Output, jsonText(refusal))
+				}
 			}
 			continue
 		}

@@ -248,8 +248,8 @@ func createTable(t *testing.T, moto *testenv.Moto, ctx context.Context, s *spec.
 	}, &out)
 }
 
-// keyParams are the path parameters of the item's address: the key values
-// as the URL-decoded path gives them.
+// keyParams are the path parameters of the item's address as a client
+// sends them: the key values percent-encoded.
 func keyParams(s *spec.Spec, stored map[string]any) map[string]map[string]string {
 	params := map[string]string{}
 	for i, f := range s.KeyFields() {
@@ -260,7 +260,7 @@ func keyParams(s *spec.Spec, stored map[string]any) map[string]map[string]string
 		}
 		params[[]string{"pk", "sk"}[i]] = v
 	}
-	return map[string]map[string]string{"path": params}
+	return map[string]map[string]string{"path": rawPath(params)}
 }
 
 // send renders a route's request template and sends it as API Gateway's

@@ -17,9 +17,9 @@ import (
 	"github.com/streamgen/streamgen/vtl"
 )
 
-// hostileKey is the path's key value of a string key: the path arrives
-// URL-decoded, so it may hold anything.
-const hostileKey = `k"}, "x": {"S": "\ ' $input.body #set($a=1) ${Table} #pk :v0 ` + "\u2028é"
+// hostileKey is the path's key value of a string key: percent-encoded, a
+// path may hold anything.
+const hostileKey = `k"}, "x": {"S": "\ ' $input.body #set($a=1) ${Table} #pk :v0 a+b %2F/?#` + "\u2028é"
 
 // pathKeys are the path parameters addressing an item of s, and the Key
 // DynamoDB must get.
@@ -37,7 +37,7 @@ func pathKeys(s *spec.Spec) (map[string]map[string]string, map[string]any) {
 		params[param] = value
 		key[f.Name] = map[string]any{attr: value}
 	}
-	return map[string]map[string]string{"path": params}, key
+	return map[string]map[string]string{"path": rawPath(params)}, key
 }
 
 // placeholdersOnly is every UpdateExpression the model may write: SET and

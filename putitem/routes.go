@@ -26,8 +26,9 @@ import (
 // delete and each item of a query: the fields of it present in attrs, in the
 // spec's order, at any depth; strings as $input.json writes them (see
 // writeString), numbers as the text DynamoDB gives, sets as arrays. A field
-// that is absent, or stored as another type than the spec's, is left out,
-// and so is every attribute the spec does not name.
+// that is absent, or stored as another type than the spec's (a list: with
+// an element of another type, at any depth of lists), is left out, and so is
+// every attribute the spec does not name.
 func Plain(it *item.Item, attrs map[string]any) ([]byte, error) {
 	var b bytes.Buffer
 	if err := writeObject(&b, it.Fields, attrs); err != nil {
@@ -44,19 +45,27 @@ func writeObject(b *bytes.Buffer, fields []*item.Field, attrs map[string]any) er
 		if !ok {
 			continue
 		}
+		var value bytes.Buffer
+		if err := writeValue(&value, f, v); errors.Is(err, errOtherType) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
 		if !first {
 			b.WriteByte(',')
 		}
 		first = false
 		writeString(b, f.Name)
 		b.WriteByte(':')
-		if err := writeValue(b, f, v); err != nil {
-			return fmt.Errorf("%s: %w", f.Name, err)
-		}
+		b.Write(value.Bytes())
 	}
 	b.WriteByte('}')
 	return nil
 }
+
+// errOtherType: a list holds an element of another type than the spec's;
+// its whole field is left out, as a field of another type is.
+var errOtherType = errors.New("a list element of another type")
 
 // stored is the value of attribute value av if it holds f's type.
 func stored(f *item.Field, av any) (any, bool) {
@@ -96,7 +105,7 @@ func writeValue(b *bytes.Buffer, f *item.Field, v any) error {
 			}
 			ev, ok := stored(f.Items, e)
 			if !ok {
-				return fmt.Errorf("[%d]: not a %s", i, f.Items.Attr)
+				return errOtherType
 			}
 			if err := writeValue(b, f.Items, ev); err != nil {
 				return fmt.Errorf("[%d]: %w", i, err)

@@ -95,6 +95,12 @@ func TestPlain(t *testing.T) {
 		{"a value of another type is left out",
 			`{"text":{"N":"1"},"ok":{"S":"true"}}`,
 			`{}`},
+		{"a list with an element of another type is left out whole, an object's field alone",
+			`{"text":{"S":"t"},"lines":{"L":[{"M":{"sku":{"S":"x"}}},{"S":"y"}]},"meta":{"M":{"deep":{"L":[{"L":[{"N":"1"},{"S":"2"}]}]}}}}`,
+			`{"text":"t","meta":{}}`},
+		{"an element's field of another type is left out alone",
+			`{"lines":{"L":[{"M":{"sku":{"N":"1"},"qty":{"N":"2"}}}]}}`,
+			`{"lines":[{"qty":2}]}`},
 		{"empty item", `{}`, `{}`},
 	}
 	for _, c := range cases {
@@ -111,7 +117,7 @@ func TestPlain(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{`{"n":{"N":"1e"}}`, `{"n":{"N":"NaN"}}`, `{"nums":{"NS":["x"]}}`, `{"lines":{"L":[{"S":"x"}]}}`} {
+	for _, bad := range []string{`{"n":{"N":"1e"}}`, `{"n":{"N":"NaN"}}`, `{"nums":{"NS":["x"]}}`} {
 		if got, err := putitem.Plain(it, typed(t, bad)); err == nil {
 			t.Errorf("%s: got %s, want an error", bad, got)
 		}

@@ -97,7 +97,8 @@ func NewAddress(it *item.Item, partitionOnly bool) Address {
 // (JSON as DynamoDB holds it, byte for byte), numbers as DynamoDB's number
 // text, number sets and lists by #foreach (at most 1,000 elements: the
 // spec's maxItems), objects recursively. Attributes the spec does not name
-// are left out.
+// are left out, and so is a field of another type than the spec's or a list
+// with an element of another type, as putitem.Plain leaves them out.
 func Plain(it *item.Item, base string) (string, error) {
 	return execute("plain", newPlainObject(it.Fields, base, 0))
 }
@@ -118,6 +119,7 @@ type plainAttr struct {
 type plainValue struct {
 	Type   item.Attr
 	Path   string
+	Var    string       // the value while plainCheck checks its type
 	Index  string       // L: the variable of the element's index
 	Items  *plainValue  // L
 	Object *plainObject // M
@@ -136,7 +138,7 @@ func newPlainObject(fields []*item.Field, path string, depth int) *plainObject {
 }
 
 func newPlainValue(f *item.Field, path string, depth int) *plainValue {
-	v := &plainValue{Type: f.Attr, Path: path}
+	v := &plainValue{Type: f.Attr, Path: path, Var: fmt.Sprintf("$v%d", depth)}
 	switch f.Attr {
 	case item.L:
 		v.Index = fmt.Sprintf("$j%d", depth)

@@ -56,3 +56,54 @@ func TestPathKeysDecoded(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainLeavesOutOtherTypes renders Plain over items whose attributes
+// hold other types than the spec's (a type changed with --allow-replace): the
+// answer is JSON and byte for byte putitem.Plain's, which leaves out a field
+// of another type, and a list field with an element of another type whole.
+func TestPlainLeavesOutOtherTypes(t *testing.T) {
+	r := velocity.Start(t)
+	it := item.New(load(t, "../putitem/testdata/all.yaml"))
+	plain, err := vtl.Plain(it, "$.Item")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := `"id":{"S":"i"},"createdAt":{"N":"1"},"message":{"S":"m"},"count":{"N":"2"},"urgent":{"BOOL":true},` +
+		`"tags":{"L":[{"S":"a"}]},"labels":{"SS":["l"]},"scores":{"NS":["1.5"]},"matrix":{"L":[{"L":[{"N":"1"}]}]},` +
+		`"grid":{"L":[{"NS":["2"]}]},"author":{"M":{"name":{"S":"n"}}},"lines":{"L":[{"M":{"sku":{"S":"s"},"qty":{"N":"1"}}}]}`
+	others := []string{`{"S":"x"}`, `{"N":"1"}`, `{"BOOL":false}`, `{"NULL":true}`, `{"L":[{"S":"x"}]}`, `{"M":{"name":{"S":"x"}}}`, `{"SS":["x"]}`, `{"NS":["1"]}`}
+	var items []string
+	for _, f := range it.Fields[2:] {
+		for _, other := range others {
+			items = append(items, `{`+base+`,"`+f.Name+`":`+other+`}`)
+		}
+	}
+	for _, field := range []string{
+		`"tags":{"L":[{"S":"a"},{"N":"1"}]}`,
+		`"flags":{"L":[{"BOOL":true},{"NULL":true}]}`,
+		`"matrix":{"L":[{"L":[{"N":"1"},{"S":"2"}]}]}`,
+		`"matrix":{"L":[{"L":[]},{"N":"1"}]}`,
+		`"grid":{"L":[{"SS":["1"]}]}`,
+		`"lines":{"L":[{"M":{"sku":{"S":"s"}}},{"S":"x"}]}`,
+		`"lines":{"L":[{"M":{"sku":{"N":"1"},"qty":{"S":"2"},"codes":{"L":[]}}}]}`,
+		`"author":{"M":{"name":{"N":"1"},"email":{"S":"a@b"}}}`,
+		`"opts":{"M":{"flag":{"S":"true"},"kinds":{"SS":["k"]}}}`,
+	} {
+		items = append(items, `{`+base+`,`+field+`}`)
+	}
+	for _, src := range items {
+		var attrs map[string]any
+		if err := json.Unmarshal([]byte(src), &attrs); err != nil {
+			t.Fatal(err)
+		}
+		want, err := putitem.Plain(it, attrs)
+		if err != nil {
+			t.Errorf("%s: putitem.Plain: %v", src, err)
+			continue
+		}
+		res := r.MustRender(t, velocity.Job{Template: plain, Body: `{"Item":` + src + `}`})
+		if res.Output != string(want) {
+			t.Errorf("item %s\n  VTL   %s\n  Plain %s", src, res.Output, want)
+		}
+	}
+}

@@ -44,7 +44,7 @@ const (
 	// key or a parameter out of range. The query's template cannot tell
 	// DynamoDB's refusals apart, so one message names every cause.
 	MessageBadQuery = "Invalid query: the partition key in the path is a valid key (a number key is a decimal number, at most 2048 bytes), " +
-		"limit is an integer from 1 to 100, order is asc or desc, and next is a token a previous page gave"
+		"limit is an integer from 1 to 100, order is asc or desc, and next is a valid token"
 	// MessageReadFailed is the 500 of a read or query that failed.
 	MessageReadFailed = "Internal error, the item could not be read"
 	// MessageNotChanged is the 500 of an update or delete that failed before

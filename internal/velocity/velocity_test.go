@@ -118,6 +118,9 @@ func TestErrorsReported(t *testing.T) {
 		{Template: `#if(`, Body: `{}`},
 		{Template: `$input.json('$..x')`, Body: `{}`},
 		{Template: `$input.json('$.x')`, Body: `{"x":`},
+		// $util.urlDecode is Java's URLDecoder.decode(s, "UTF-8"): a
+		// malformed escape is an error (on API Gateway a 500).
+		{Template: `$util.urlDecode('a%zz')`, Body: `{}`},
 	} {
 		res, err := r.Render(job)
 		if err != nil {
@@ -131,6 +134,16 @@ func TestErrorsReported(t *testing.T) {
 	res, err := r.Render(velocity.Job{Template: `ok`, Body: `{}`})
 	if err != nil || res.Output != "ok" {
 		t.Fatalf("after errors: %+v %v", res, err)
+	}
+}
+
+// TestURLDecode: $util.urlDecode is form decoding, as Java's URLDecoder
+// with UTF-8: "+" is a space, escapes are UTF-8 bytes.
+func TestURLDecode(t *testing.T) {
+	r := velocity.Start(t)
+	res := r.MustRender(t, velocity.Job{Template: `$util.urlDecode('a+b%2B%20%C3%A9%2F')`})
+	if res.Output != "a b+ é/" {
+		t.Errorf("got %q, want %q", res.Output, "a b+ é/")
 	}
 }
 

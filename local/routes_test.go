@@ -294,6 +294,32 @@ func TestRoutesWithoutSortKey(t *testing.T) {
 	}
 }
 
+// TestRoutesUnchangedUpdateHasNoRecord: an update that leaves the item the
+// same (a number in another text, a set in another order) writes no stream
+// record, as DynamoDB Streams writes none (see sameItem).
+func TestRoutesUnchangedUpdateHasNoRecord(t *testing.T) {
+	a, store := newTestAPI(t, parseSpec(t, "testdata/routes/spec.yaml", nil))
+	check(t, "create", call(a, "POST", "/notes", `{"user":"u","at":1,"text":"t"}`, "x-api-key", key), 200, `\{\}`)
+	check(t, "update", call(a, "PATCH", "/notes/u/1", `{"score":1.5,"tags":["a","b"]}`, "x-api-key", key), 200, `.*"score":1\.5.*`)
+	check(t, "the same update", call(a, "PATCH", "/notes/u/1", `{"score":1.5,"tags":["a","b"]}`, "x-api-key", key), 200, `.*"score":1\.5.*`)
+	check(t, "the same data", call(a, "PATCH", "/notes/u/1", `{"score":1.50,"tags":["b","a"],"text":"t"}`, "x-api-key", key), 200, `.*"score":1\.5.*`)
+	check(t, "a change", call(a, "PATCH", "/notes/u/1", `{"score":1.51}`, "x-api-key", key), 200, `.*"score":1\.51.*`)
+	recs, err := store.Records(0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range recs {
+		names = append(names, r.EventName)
+	}
+	if fmt.Sprint(names) != "[INSERT MODIFY MODIFY]" {
+		t.Fatalf("records %v, want [INSERT MODIFY MODIFY]", names)
+	}
+	if string(recs[2].OldImage["score"]) != `{"N":"1.5"}` {
+		t.Errorf("last MODIFY's old score %s, want 1.5", recs[2].OldImage["score"])
+	}
+}
+
 // TestRoutesStoreFailures: a broken store answers the routes' 500s.
 func TestRoutesStoreFailures(t *testing.T) {
 	a, store := newTestAPI(t, parseSpec(t, "testdata/routes/spec.yaml", nil))

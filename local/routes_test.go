@@ -72,6 +72,10 @@ func TestRoutesOfAnItem(t *testing.T) {
 	check(t, "delete again", call(a, "DELETE", addr, "", "x-api-key", key), 404, message(putitem.MessageNotFound))
 	check(t, "read after delete", call(a, "GET", addr, "", "x-api-key", key), 404, message(putitem.MessageNotFound))
 	check(t, "delete, bad key", call(a, "DELETE", "/notes/u/x", "", "x-api-key", key), 400, message(putitem.MessageBadKey))
+	// The stack's update and delete answer a key over its size so too (vtl.Update's KeySizes).
+	long := "/notes/" + strings.Repeat("é", 1024) + "x/1" // 2049 bytes
+	check(t, "update, a key over its size", call(a, "PATCH", long, `{"text":"x"}`, "x-api-key", key), 400, message(putitem.MessageBadKey))
+	check(t, "delete, a key over its size", call(a, "DELETE", long, "", "x-api-key", key), 400, message(putitem.MessageBadKey))
 
 	recs, err := store.Records(0, 100)
 	if err != nil {

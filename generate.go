@@ -41,7 +41,8 @@ func Generate(s *spec.Spec) ([]genfile.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkLimits(s, len(st.RequestTemplate), len(st.InlinedModel), len(st.YAML)); err != nil {
+	// The models count together: the limit is per API.
+	if err := checkLimits(s, st.LargestMappingTemplate, len(st.InlinedModel)+len(st.InlinedUpdateModel), len(st.YAML)); err != nil {
 		return nil, err
 	}
 	readme, err := readme(it, len(st.YAML) > MaxInlineTemplate)
@@ -86,16 +87,16 @@ const (
 
 // checkLimits refuses a spec whose stack AWS would refuse: a spec error at
 // its fields, which make the texts this large.
-func checkLimits(s *spec.Spec, requestBytes, modelBytes, templateBytes int) error {
+func checkLimits(s *spec.Spec, mappingTemplateBytes, modelBytes, templateBytes int) error {
 	var errs spec.Errors
 	add := func(format string, args ...any) {
 		errs = append(errs, &spec.Error{File: s.File, Pos: s.FieldsPos, Path: "fields", Msg: fmt.Sprintf(format, args...)})
 	}
-	if requestBytes > maxMappingTemplate {
-		add("the request mapping template is %d bytes, over API Gateway's %d (maximum mapping template size, 300 KB): use fewer fields", requestBytes, maxMappingTemplate)
+	if mappingTemplateBytes > maxMappingTemplate {
+		add("a mapping template is %d bytes, over API Gateway's %d (maximum mapping template size, 300 KB): use fewer fields", mappingTemplateBytes, maxMappingTemplate)
 	}
 	if modelBytes > maxModel {
-		add("the body model is %d bytes, over API Gateway's %d (model size per API, 400 KB): use fewer fields, enum values or shorter patterns", modelBytes, maxModel)
+		add("the body models are %d bytes, over API Gateway's %d (model size per API, 400 KB): use fewer fields, enum values or shorter patterns", modelBytes, maxModel)
 	}
 	if templateBytes > maxTemplate {
 		add("template.yaml is %d bytes, over CloudFormation's %d (template body size in an Amazon S3 object, 1 MB): use fewer fields", templateBytes, maxTemplate)

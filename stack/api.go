@@ -112,6 +112,7 @@ func (b *builder) method(logical string, m *apigateway.Method, action, request s
 			ResponseTemplates:  map[string]string{contentTypeJSON: b.corsTemplate() + r.Template},
 			ResponseParameters: cors,
 		}
+		b.st.LargestMappingTemplate = max(b.st.LargestMappingTemplate, len(ir.ResponseTemplates[contentTypeJSON]))
 		if r.SelectionPattern != "" {
 			ir.SelectionPattern = cloudformation.String(r.SelectionPattern)
 		}
@@ -124,7 +125,7 @@ func (b *builder) method(logical string, m *apigateway.Method, action, request s
 			ResponseParameters: declared(cors),
 		})
 	}
-	b.st.LargestRequest = max(b.st.LargestRequest, len(request))
+	b.st.LargestMappingTemplate = max(b.st.LargestMappingTemplate, len(request))
 	m.RestApiId = cloudformation.Ref(id.API)
 	m.AuthorizationType = cloudformation.String(auth)
 	m.ApiKeyRequired = cloudformation.Bool(s.API.Auth == spec.AuthAPIKey)

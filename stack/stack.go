@@ -44,9 +44,10 @@ type Stack struct {
 	// inlined as InlinedUpdateModel; nil without the route.
 	UpdateModel        []byte
 	InlinedUpdateModel string
-	// LargestRequest is the size of the largest request mapping template
-	// the stack inlines, of any route (API Gateway limits each).
-	LargestRequest int
+	// LargestMappingTemplate is the size of the largest mapping template
+	// the stack inlines, request or response, of any route (API Gateway
+	// limits each).
+	LargestMappingTemplate int
 }
 
 // Build builds the stack of it: the views of packages vtl and schema, and

@@ -125,10 +125,10 @@ func TestGenerateSizes(t *testing.T) {
 	}
 	testenv.WriteFile(t, filepath.Join(dir, "big.yaml"), []byte(big.String()))
 	code, _, e = runIn(t, dir, "-spec", "big.yaml", "-out", "big")
-	if code != 2 || !strings.HasPrefix(e, "big.yaml:4:1: fields: the request mapping template is ") || !strings.Contains(e, "maximum mapping template size, 300 KB") {
+	if code != 2 || !strings.HasPrefix(e, "big.yaml:4:1: fields: a mapping template is ") || !strings.Contains(e, "maximum mapping template size, 300 KB") {
 		t.Errorf("spec over the mapping template limit: exit %d\n%s", code, e)
 	}
-	if code, o, e = runIn(t, dir, "validate", "big.yaml"); code != 2 || o != "" || !strings.HasPrefix(e, "big.yaml:4:1: fields: the request mapping template is ") {
+	if code, o, e = runIn(t, dir, "validate", "big.yaml"); code != 2 || o != "" || !strings.HasPrefix(e, "big.yaml:4:1: fields: a mapping template is ") {
 		t.Errorf("validate of a spec over the mapping template limit: exit %d\n%s%s", code, o, e)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "big")); !os.IsNotExist(err) {

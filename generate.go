@@ -21,8 +21,7 @@ import (
 
 // Generate derives every file of a stack from s: template.yaml, README.md,
 // the create route's request.vtl and model.json, and the handler's code,
-// sorted by path. The same spec
-// always gives the same bytes.
+// sorted by path. The same spec always gives the same bytes.
 func Generate(s *spec.Spec) ([]genfile.File, error) {
 	it := item.New(s)
 	// The handler's code does not depend on the stack: it is made on another

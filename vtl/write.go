@@ -78,9 +78,11 @@ func Delete(it *item.Item, tableName string) (*Route, error) {
 }
 
 // keySize is the most UTF-8 bytes DynamoDB takes in the string key Var.
-// Velocity has no byte count: $util.urlEncode ("application/x-www-form-
-// urlencoded", UTF-8) writes each byte as one character or as %XX, so the
-// bytes are the characters less two for each %.
+// Velocity has no byte count, but $util.urlEncode ("Converts a string into
+// application/x-www-form-urlencoded format", API Gateway mapping template
+// and access logging variable reference; of its UTF-8 bytes) writes each
+// byte as one character or as %XX: the bytes are the characters less two
+// for each %.
 type keySize struct {
 	Var string
 	Max int

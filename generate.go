@@ -40,8 +40,12 @@ func Generate(s *spec.Spec) ([]genfile.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The models count together: the limit is per API.
-	if err := checkLimits(s, st.LargestMappingTemplate, len(st.InlinedModel)+len(st.InlinedUpdateModel), len(st.YAML)); err != nil {
+	// The models the stack inlines count together: the limit is per API.
+	models := len(st.InlinedUpdateModel)
+	if s.API.Has(spec.Create) {
+		models += len(st.InlinedModel)
+	}
+	if err := checkLimits(s, st.LargestMappingTemplate, models, len(st.YAML)); err != nil {
 		return nil, err
 	}
 	readme, err := readme(it, len(st.YAML) > MaxInlineTemplate)

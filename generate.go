@@ -19,9 +19,9 @@ import (
 	"github.com/streamgen/streamgen/templates"
 )
 
-// Generate derives every file of a stack from s: template.yaml, request.vtl,
-// model.json, README.md and the handler's code, sorted by path. The same spec
-// always gives the same bytes.
+// Generate derives every file of a stack from s: template.yaml, README.md,
+// the create route's request.vtl and model.json, and the handler's code,
+// sorted by path. The same spec always gives the same bytes.
 func Generate(s *spec.Spec) ([]genfile.File, error) {
 	it := item.New(s)
 	// The handler's code does not depend on the stack: it is made on another
@@ -40,8 +40,12 @@ func Generate(s *spec.Spec) ([]genfile.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The models count together: the limit is per API.
-	if err := checkLimits(s, st.LargestMappingTemplate, len(st.InlinedModel)+len(st.InlinedUpdateModel), len(st.YAML)); err != nil {
+	// The models the stack inlines count together: the limit is per API.
+	models := len(st.InlinedUpdateModel)
+	if s.API.Has(spec.Create) {
+		models += len(st.InlinedModel)
+	}
+	if err := checkLimits(s, st.LargestMappingTemplate, models, len(st.YAML)); err != nil {
 		return nil, err
 	}
 	readme, err := readme(it, len(st.YAML) > MaxInlineTemplate)
@@ -50,9 +54,12 @@ func Generate(s *spec.Spec) ([]genfile.File, error) {
 	}
 	files := []genfile.File{
 		{Path: "template.yaml", Data: st.YAML},
-		{Path: "request.vtl", Data: []byte(st.RequestTemplate)},
-		{Path: "model.json", Data: st.Model},
 		{Path: "README.md", Data: readme},
+	}
+	if s.API.Has(spec.Create) { // the create route is what inlines them
+		files = append(files,
+			genfile.File{Path: "request.vtl", Data: []byte(st.RequestTemplate)},
+			genfile.File{Path: "model.json", Data: st.Model})
 	}
 	handler := <-handlerDone
 	if handler.err != nil {
@@ -132,6 +139,8 @@ type readmeData struct {
 	LogLevel                          string
 	Emails                            string // the alarm addresses, for a sentence
 	TemplateInS3                      bool   // over 51,200 bytes: deployed from the code bucket
+	Create                            bool
+	Routes                            string // without create, the routes for a sentence: "read and query"
 	Read, Query                       bool   // the routes on the item's address
 	Keys                              []exampleKey
 	Address                           string // the item's address after $URL, e.g. "/$PK/$SK"
@@ -187,6 +196,7 @@ func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
 		LogLevel:    s.Stream.LogLevel,
 
 		TemplateInS3: templateInS3,
+		Create:       s.API.Has(spec.Create),
 		Read:         s.API.Has(spec.Read),
 		Query:        s.API.Has(spec.Query),
 		Update:       s.API.Has(spec.Update),
@@ -194,6 +204,9 @@ func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
 		// nil (no Updatable field) is an update body the model refuses: the
 		// README then shows none.
 		UpdateExample: strings.ReplaceAll(string(it.ExampleUpdate()), "'", `'\''`),
+	}
+	if !data.Create {
+		data.Routes = routeList(s.API.Routes)
 	}
 	if data.Read || data.Query || data.Update || data.Delete {
 		data.Keys = exampleKeys(it)
@@ -210,6 +223,19 @@ func readme(it *item.Item, templateInS3 bool) ([]byte, error) {
 		return nil, fmt.Errorf("README.md: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// routeList names routes for a sentence: "read", "read and query",
+// "read, query and delete".
+func routeList(routes []spec.Route) string {
+	names := make([]string, len(routes))
+	for i, r := range routes {
+		names[i] = string(r)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // handlerFiles is the stream handler's module: its Go code (package handlergen),

@@ -72,6 +72,10 @@ func TestRoutesOfAnItem(t *testing.T) {
 	check(t, "delete again", call(a, "DELETE", addr, "", "x-api-key", key), 404, message(putitem.MessageNotFound))
 	check(t, "read after delete", call(a, "GET", addr, "", "x-api-key", key), 404, message(putitem.MessageNotFound))
 	check(t, "delete, bad key", call(a, "DELETE", "/notes/u/x", "", "x-api-key", key), 400, message(putitem.MessageBadKey))
+	// The stack's update and delete answer a key over its size so too (vtl.Update's KeySizes).
+	long := "/notes/" + strings.Repeat("é", 1024) + "x/1" // 2049 bytes
+	check(t, "update, a key over its size", call(a, "PATCH", long, `{"text":"x"}`, "x-api-key", key), 400, message(putitem.MessageBadKey))
+	check(t, "delete, a key over its size", call(a, "DELETE", long, "", "x-api-key", key), 400, message(putitem.MessageBadKey))
 
 	recs, err := store.Records(0, 100)
 	if err != nil {
@@ -291,6 +295,32 @@ func TestRoutesWithoutSortKey(t *testing.T) {
 		if r.EventName != name || r.NewImage != nil || r.OldImage != nil || string(r.Keys["id"]) != `{"S":"`+keys.ID+`"}` || len(r.Keys) != 1 {
 			t.Errorf("record %d: %s keys %v new %v old %v, want %s with keys only", i, r.EventName, r.Keys, r.NewImage, r.OldImage, name)
 		}
+	}
+}
+
+// TestRoutesUnchangedUpdateHasNoRecord: an update that leaves the item the
+// same (a number in another text, a set in another order) writes no stream
+// record, as DynamoDB Streams writes none (see sameItem).
+func TestRoutesUnchangedUpdateHasNoRecord(t *testing.T) {
+	a, store := newTestAPI(t, parseSpec(t, "testdata/routes/spec.yaml", nil))
+	check(t, "create", call(a, "POST", "/notes", `{"user":"u","at":1,"text":"t"}`, "x-api-key", key), 200, `\{\}`)
+	check(t, "update", call(a, "PATCH", "/notes/u/1", `{"score":1.5,"tags":["a","b"]}`, "x-api-key", key), 200, `.*"score":1\.5.*`)
+	check(t, "the same update", call(a, "PATCH", "/notes/u/1", `{"score":1.5,"tags":["a","b"]}`, "x-api-key", key), 200, `.*"score":1\.5.*`)
+	check(t, "the same data", call(a, "PATCH", "/notes/u/1", `{"score":1.50,"tags":["b","a"],"text":"t"}`, "x-api-key", key), 200, `.*"score":1\.5.*`)
+	check(t, "a change", call(a, "PATCH", "/notes/u/1", `{"score":1.51}`, "x-api-key", key), 200, `.*"score":1\.51.*`)
+	recs, err := store.Records(0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range recs {
+		names = append(names, r.EventName)
+	}
+	if fmt.Sprint(names) != "[INSERT MODIFY MODIFY]" {
+		t.Fatalf("records %v, want [INSERT MODIFY MODIFY]", names)
+	}
+	if string(recs[2].OldImage["score"]) != `{"N":"1.5"}` {
+		t.Errorf("last MODIFY's old score %s, want 1.5", recs[2].OldImage["score"])
 	}
 }
 

@@ -100,6 +100,7 @@ func (s *Store) Written() <-chan struct{} { return s.written }
 // unchanged and Put returns ErrDuplicate. The stream record (INSERT, or MODIFY
 // when an item was replaced) is appended in the same transaction, which
 // concurrent Puts may share (group commit); Put returns once it is synced.
+// Replacing an item by the same data writes nothing and returns no record.
 func (s *Store) Put(item Item, reject bool, now time.Time) (*Record, error) {
 	key, keys, err := s.keyOf(item)
 	if err != nil {
@@ -117,6 +118,9 @@ func (s *Store) Put(item Item, reject bool, now time.Time) (*Record, error) {
 		}
 		if old != nil && reject {
 			return ErrDuplicate
+		}
+		if old != nil && sameItem(old, item) {
+			return nil
 		}
 		if err := tx.Bucket(itemsBucket).Put(key, newJSON); err != nil {
 			return err
@@ -379,8 +383,8 @@ func itemSize(item Item) int {
 var ErrNotFound = errors.New("no item has this key")
 
 // Update replaces the item with the given key attributes by change(old),
-// with its MODIFY stream record, in one group-committed transaction, and
-// returns the new item once it is synced. With no item it changes nothing
+// with its MODIFY stream record (none when change(old) is the same data),
+// in one group-committed transaction, and returns the new item once it is synced. With no item it changes nothing
 // and returns ErrNotFound; an error of change (an item DynamoDB would
 // refuse) changes nothing either. change may run more than once.
 func (s *Store) Update(keys Item, change func(old Item) (Item, error), now time.Time) (Item, error) {
@@ -399,6 +403,10 @@ func (s *Store) Update(keys Item, change func(old Item) (Item, error), now time.
 		}
 		if item, err = change(old); err != nil {
 			return err
+		}
+		if sameItem(old, item) {
+			item = old // nothing written, no stream record (see sameItem)
+			return nil
 		}
 		data, err := json.Marshal(item)
 		if err != nil {

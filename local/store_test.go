@@ -125,6 +125,42 @@ func TestStoreNumberKeysCompareByValue(t *testing.T) {
 	}
 }
 
+func TestStoreSameDataWritesNoRecord(t *testing.T) {
+	s := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_AND_OLD_IMAGES")
+	item := func(n, set, m string) Item {
+		return Item{"id": json.RawMessage(`{"S":"a"}`), "n": json.RawMessage(n), "set": json.RawMessage(set), "m": json.RawMessage(m)}
+	}
+	first := item(`{"N":"1.50"}`, `{"NS":["1","2e1"]}`, `{"M":{"b":{"B":"AAE="},"l":{"L":[{"BOOL":true},{"NULL":true}]}}}`)
+	if _, err := s.Put(first, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	same := item(`{"N":"1.5"}`, `{"NS":["20","1.0"]}`, `{"M":{"l":{"L":[{"BOOL":true},{"NULL":true}]},"b":{"B":"AAE="}}}`)
+	if rec, err := s.Put(same, false, time.Now()); err != nil || rec != nil {
+		t.Fatalf("the same data: record %+v, err %v; want none", rec, err)
+	}
+	got, err := s.Update(Item{"id": first["id"]}, func(old Item) (Item, error) { return same, nil }, time.Now())
+	if err != nil || string(got["n"]) != `{"N":"1.50"}` {
+		t.Fatalf("update to the same data: %v, %v; want the stored item", got, err)
+	}
+	for _, changed := range []Item{
+		item(`{"N":"1.5"}`, `{"NS":["20","1.0"]}`, `{"M":{"l":{"L":[{"NULL":true},{"BOOL":true}]},"b":{"B":"AAE="}}}`),
+		item(`{"N":"1.5"}`, `{"SS":["20","1.0"]}`, `{"M":{"l":{"L":[{"NULL":true},{"BOOL":true}]},"b":{"B":"AAE="}}}`),
+		item(`{"N":"1.5"}`, `{"SS":["20","1.0"]}`, `{"M":{"l":{"L":[{"NULL":true},{"BOOL":true}]},"b":{"B":"AAI="}}}`),
+		item(`{"S":"1.5"}`, `{"SS":["20","1.0"]}`, `{"M":{"l":{"L":[{"NULL":true},{"BOOL":true}]},"b":{"B":"AAI="}}}`),
+	} {
+		if _, err := s.Update(Item{"id": first["id"]}, func(old Item) (Item, error) { return changed, nil }, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs, err := s.Records(0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 5 {
+		t.Fatalf("%d records, want 5: INSERT and a MODIFY per change", len(recs))
+	}
+}
+
 func TestStoreExpireRemovesByTTL(t *testing.T) {
 	s := openTestStore(t, filepath.Join(t.TempDir(), "local.db"), "NEW_AND_OLD_IMAGES")
 	now := time.Unix(1_800_000_000, 0)

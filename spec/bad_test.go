@@ -120,7 +120,7 @@ var badSpecs = []struct {
 		"version: 1\nname: s\napi:\n  throttle: {rate: .inf, burst: 1.5}\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\n",
 		"s.yaml:4:20: api.throttle.rate: must be a number written as in JSON, like 10, -1.5 or 1e3, not .inf\ns.yaml:4:33: api.throttle.burst: must be an integer, not a number"},
 	{"routes",
-		"version: 1\nname: s\napi: {routes: [create, get, create, update, delete, lookup]}\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\n",
+		"version: 1\nname: s\napi: {routes: [create, get, create, update, delete, lookup]}\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}, t: {type: string}}\n",
 		"s.yaml:3:24: api.routes[1]: unknown route \"get\"; did you mean \"read\"?\n" +
 			"s.yaml:3:29: api.routes[2]: duplicate route \"create\"\n" +
 			"s.yaml:3:37: api.routes[3]: update changes stored data, so it needs api.auth: iam or api_key (api.auth is none)\n" +
@@ -135,6 +135,9 @@ var badSpecs = []struct {
 	{"query without sort key",
 		"version: 1\nname: s\napi: {routes: [create, query]}\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\n",
 		"s.yaml:3:24: api.routes: query reads a partition's items in sort-key order, so it needs table.sortKey; without one, read gets the item by its key"},
+	{"update with nothing to update",
+		"version: 1\nname: s\napi: {auth: iam, routes: [read, update]}\ntable: {partitionKey: id, sortKey: at}\nfields: {id: {type: string, required: true}, at: {type: string, from: sourceIp}, by: {type: string, from: requestId}}\n",
+		"s.yaml:3:33: api.routes: update sets fields from its body, but every field is a key or server-set (from), so every update would be refused; add a field the body gives, or drop update"},
 	{"cors",
 		"version: 1\nname: s\napi:\n  cors: ['*', https://A.com, 'https://x.com/', 'https://*.x.com', ftp://x, https://a.com, https://a.com, 'http://a:99999']\ntable: {partitionKey: id}\nfields: {id: {type: string, from: requestId}}\n",
 		"s.yaml:4:10: api.cors[0]: \"*\" allows every origin; it cannot be combined with other origins\ns.yaml:4:15: api.cors[1]: origin \"https://A.com\" must be lower case as browsers send it: \"https://a.com\"\ns.yaml:4:30: api.cors[2]: origin \"https://x.com/\" must not end with /: \"https://x.com\"\ns.yaml:4:48: api.cors[3]: origin \"https://*.x.com\": wildcards inside an origin are not supported; list each origin, or use \"*\" alone\ns.yaml:4:67: api.cors[4]: origin \"ftp://x\" must be scheme://host[:port] with http or https, e.g. https://app.example.com\ns.yaml:4:91: api.cors[6]: duplicate origin \"https://a.com\"\ns.yaml:4:106: api.cors[7]: origin \"http://a:99999\" has a port outside 1..65535"},

@@ -255,6 +255,9 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 		if n := p.routeNodes[Query]; n != nil && s.Table.SortKey == "" && s.Table.PartitionKey != "" {
 			p.errorf(n, "api.routes", "query reads a partition's items in sort-key order, so it needs table.sortKey; without one, read gets the item by its key")
 		}
+		if n := p.routeNodes[Update]; n != nil && !hasBodyField(s) {
+			p.errorf(n, "api.routes", "update sets fields from its body, but every field is a key or server-set (from), so every update would be refused; add a field the body gives, or drop update")
+		}
 	}
 	s.Stream = p.stream(top["stream"])
 	if e, ok := top["tracing"]; ok {
@@ -264,6 +267,17 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 		s.Alarms = p.alarms(e)
 	}
 	return s
+}
+
+// hasBodyField reports whether s has a field an update body may set: a
+// top-level field the body gives (not server-set) that is not a key.
+func hasBodyField(s *Spec) bool {
+	for _, f := range s.Fields {
+		if !f.ServerSet() && f.Name != s.Table.PartitionKey && f.Name != s.Table.SortKey {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) api(e entry) API {

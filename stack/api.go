@@ -366,7 +366,7 @@ func (b *builder) apiKey() {
 	id := b.id
 	b.add(id.APIKey, &apigateway.ApiKey{
 		Enabled:     cloudformation.Bool(true),
-		Description: cloudformation.String(fmt.Sprintf("Key for POST %s of %s", b.s.API.Path, b.s.Name)),
+		Description: cloudformation.String(fmt.Sprintf("Key for every route under %s of %s", b.s.API.Path, b.s.Name)),
 		Tags:        b.tags(),
 	})
 	plan := &apigateway.UsagePlan{

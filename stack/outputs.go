@@ -20,7 +20,15 @@ func (b *builder) outputs() {
 			Export:      &cloudformation.Export{Name: cloudformation.Sub("${AWS::StackName}-" + name)},
 		}
 	}
-	out("ApiUrl", "POST the JSON body here",
+	apiURL := "POST the JSON body here"
+	if !s.API.Has(spec.Create) {
+		apiURL = "Add /{pk}"
+		if s.Table.SortKey != "" {
+			apiURL += "/{sk}"
+		}
+		apiURL += " (the item's key values, URL-encoded) for an item's address"
+	}
+	out("ApiUrl", apiURL,
 		cloudformation.Sub("https://${"+id.API+"}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${"+id.Stage+"}"+s.API.Path))
 	out("TableName", "The DynamoDB table", cloudformation.Ref(id.Table))
 	out("TableArn", "The DynamoDB table's ARN", cloudformation.GetAtt(id.Table, "Arn"))

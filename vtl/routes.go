@@ -167,6 +167,7 @@ type routeErrors struct {
 	// template reads the method request's path parameters again, as the
 	// CORS echo reads its headers ($input.params() in a response template).
 	KeyCheck *Address
+	KeySizes []keySize // the string keys KeyCheck also holds to their size
 	BadKey   string
 }
 

@@ -44,9 +44,9 @@ var writeStatusCodes = []string{"200", "400", "404", "429", "500"}
 // null is a null value, which Velocity compares equal to the undefined $null.
 //
 // DynamoDB refuses an update (ValidationException) for a number key that
-// is not decimal, answered MessageBadKey (the response template checks the
-// path again), and otherwise for the new item's size or numbers or a key's
-// size: MessageRejected.
+// is not decimal or a string key over its size, answered MessageBadKey as
+// read and delete answer them (the response template checks the path
+// again), and otherwise for the new item's size or numbers: MessageRejected.
 func Update(it *item.Item, tableName string) (*Route, error) {
 	view := newWriteView(it, tableName)
 	for n, f := range putitem.UpdatableFields(it) {
@@ -61,9 +61,10 @@ func Update(it *item.Item, tableName string) (*Route, error) {
 		view.Fields = append(view.Fields, uf)
 	}
 	errs := routeErrors{Condition: &condition{404, putitem.MessageNotFound}, Invalid: putitem.MessageRejected, Failed: putitem.MessageNotChanged}
-	for _, k := range view.Address.Keys {
-		if k.Number {
-			errs.KeyCheck, errs.BadKey = &view.Address, putitem.MessageBadKey
+	errs.KeyCheck, errs.BadKey = &view.Address, putitem.MessageBadKey
+	for i, k := range view.Address.Keys {
+		if !k.Number {
+			errs.KeySizes = append(errs.KeySizes, keySize{k.Var, []int{putitem.MaxPartitionKeyBytes, putitem.MaxSortKeyBytes}[i]})
 		}
 	}
 	return writeRoute(it, spec.Update, "UpdateItem", view, tableName, errs)
@@ -74,6 +75,17 @@ func Update(it *item.Item, tableName string) (*Route, error) {
 func Delete(it *item.Item, tableName string) (*Route, error) {
 	errs := routeErrors{Condition: &condition{404, putitem.MessageNotFound}, Invalid: putitem.MessageBadKey, Failed: putitem.MessageNotChanged}
 	return writeRoute(it, spec.Delete, "DeleteItem", newWriteView(it, tableName), tableName, errs)
+}
+
+// keySize is the most UTF-8 bytes DynamoDB takes in the string key Var.
+// Velocity has no byte count, but $util.urlEncode ("Converts a string into
+// application/x-www-form-urlencoded format", API Gateway mapping template
+// and access logging variable reference; of its UTF-8 bytes) writes each
+// byte as one character or as %XX: the bytes are the characters less two
+// for each %.
+type keySize struct {
+	Var string
+	Max int
 }
 
 func newWriteView(it *item.Item, tableName string) writeView {

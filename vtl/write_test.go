@@ -3,12 +3,15 @@ package vtl_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/streamgen/streamgen/internal/velocity"
 	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/putitem"
+	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/vtl"
 )
 
@@ -135,6 +138,41 @@ func TestWriteRouteErrors(t *testing.T) {
 		res := r.MustRender(t, velocity.Job{Template: route.Responses[2].Template, Body: `{"message":"secret"}`})
 		if !sameJSON(res.Output, string(putitem.ErrorAnswer(putitem.MessageChangeUncertain))) {
 			t.Errorf("%s 5xx: %s", route.Route, res.Output)
+		}
+	}
+}
+
+// TestUpdateKeySizes: the update's ValidationException is the path's key
+// (MessageBadKey, as read and delete answer it) when a string key is over
+// DynamoDB's size in UTF-8 bytes, else the new item (MessageRejected).
+func TestUpdateKeySizes(t *testing.T) {
+	r := velocity.Start(t)
+	s, err := spec.Parse("s.yaml", []byte("version: 1\nname: s\napi: {auth: iam, routes: [create, update]}\n"+
+		"table: {partitionKey: pk, sortKey: sk}\nfields: {pk: {type: string, required: true}, sk: {type: string, required: true}, v: {type: string}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	update, err := vtl.Update(item.New(s), "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"__type":"com.amazonaws.dynamodb.v20120810#ValidationException","message":"secret"}`
+	for _, c := range []struct {
+		name, pk, sk, message string
+	}{
+		{"keys at their sizes", strings.Repeat("x", 2048), strings.Repeat("y", 1024), putitem.MessageRejected},
+		{"two-byte characters at the sizes", strings.Repeat("é", 1024), strings.Repeat("é", 512), putitem.MessageRejected},
+		{"encoded characters at the sizes", strings.Repeat("%+ &/", 409) + "abc", strings.Repeat("😀", 256), putitem.MessageRejected},
+		{"a partition key of 2049 bytes", strings.Repeat("x", 2049), "s", putitem.MessageBadKey},
+		{"a partition key of 2049 bytes in 1025 characters", strings.Repeat("é", 1024) + "x", "s", putitem.MessageBadKey},
+		{"a sort key of 1025 bytes", "p", strings.Repeat("y", 1025), putitem.MessageBadKey},
+		{"a sort key of 1026 bytes in 257 characters", "p", strings.Repeat("😀", 256) + "é", putitem.MessageBadKey},
+	} {
+		// The path as a client sends it: percent-encoded.
+		params := map[string]map[string]string{"path": {"pk": url.PathEscape(c.pk), "sk": url.PathEscape(c.sk)}}
+		res := r.MustRender(t, velocity.Job{Template: update.Responses[1].Template, Body: body, Params: params})
+		if !sameJSON(res.Output, string(putitem.ErrorAnswer(c.message))) {
+			t.Errorf("%s: %s, want %q", c.name, res.Output, c.message)
 		}
 	}
 }

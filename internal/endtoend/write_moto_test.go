@@ -3,6 +3,7 @@ package endtoend_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -31,8 +32,8 @@ var writeCases = []string{"routes", "routes-pk", "seed", "all-types", "defaults"
 // JSON (spec order, strings byte for byte, numbers by value) and are byte for
 // byte what gen local answers (putitem.Plain) for DynamoDB's item; every other
 // item deleted: the answer (ALL_OLD) is the item, and a second delete or an
-// update of the gone key answers 404. A number key that is not decimal
-// answers 400 MessageBadKey. The stream shows INSERT, MODIFY and REMOVE in
+// update of the gone key answers 404. A number key that is not decimal or
+// a string key over its size answers 400 MessageBadKey. The stream shows INSERT, MODIFY and REMOVE in
 // order. The routes' templates depend on the fields only, so every case runs
 // them, whatever its routes.
 func TestUpdateDeleteOnMoto(t *testing.T) {
@@ -207,7 +208,7 @@ func writeOnMoto(t *testing.T, moto *testenv.Moto, renderer *velocity.Renderer, 
 			st.notFound++
 		}
 	}
-	checkBadNumberKey(t, moto, renderer, ctx, s, routes, validUpdates[0])
+	checkBadKeys(t, moto, renderer, ctx, s, routes, validUpdates[0])
 	if st.updated < 20 || st.deleted < 10 {
 		t.Errorf("only %d updates and %d deletes ran", st.updated, st.deleted)
 	}
@@ -381,31 +382,54 @@ func renderAnswer(r *velocity.Renderer, route *vtl.Route, status int, answer []b
 	return res, err
 }
 
-// checkBadNumberKey: a number key that is not a decimal number never reaches
-// DynamoDB as a key; its update and delete answer 400 MessageBadKey.
-func checkBadNumberKey(t *testing.T, moto *testenv.Moto, r *velocity.Renderer, ctx context.Context, s *spec.Spec, routes map[string]*vtl.Route, update oracle.Body) {
+// checkBadKeys: a number key that is not a decimal number never reaches
+// DynamoDB as a key, and DynamoDB refuses a string key over its size in
+// UTF-8 bytes (2048 partition, 1024 sort); update and delete answer both
+// 400 MessageBadKey, the message gen local answers for the keys
+// putitem.Key refuses (not only a refusal: the same one).
+func checkBadKeys(t *testing.T, moto *testenv.Moto, r *velocity.Renderer, ctx context.Context, s *spec.Spec, routes map[string]*vtl.Route, update oracle.Body) {
 	t.Helper()
-	params := map[string]string{"pk": "k", "sk": "1"}
-	bad := ""
+	it := item.New(s)
+	good := map[string]string{"sk": ""}
 	for i, f := range s.KeyFields() {
+		good[vtl.PathKeys[i]] = "k"
 		if f.Type != spec.String {
-			bad = []string{"pk", "sk"}[i]
-			params[bad] = "1e"
+			good[vtl.PathKeys[i]] = "1"
 		}
 	}
-	if bad == "" {
-		return
-	}
-	for route, action := range map[string]string{"update": "UpdateItem", "delete": "DeleteItem"} {
-		p := map[string]map[string]string{"path": params}
-		status, answer := send(t, moto, r, ctx, action, routes[route].Request, string(update.JSON), velocity.Context("r", 1, "ip", "ua"), p)
-		res, err := renderAnswer(r, routes[route], status, answer, p)
-		if err != nil {
-			t.Fatal(err)
+	for i, f := range s.KeyFields() {
+		param := vtl.PathKeys[i]
+		value := "1e"
+		if f.Type == spec.String {
+			max := []int{putitem.MaxPartitionKeyBytes, putitem.MaxSortKeyBytes}[i]
+			value = strings.Repeat("é", max/2) + "x" // max+1 bytes in max/2+1 characters
 		}
-		if res.Status != "400" || !jsonEqual(res.Output, string(putitem.ErrorAnswer(putitem.MessageBadKey))) {
-			t.Errorf("%s with %s=%q: DynamoDB answered %d %.200s; the route answered %q %s, want 400 %q",
-				route, bad, params[bad], status, answer, res.Status, res.Output, putitem.MessageBadKey)
+		params := map[string]string{"pk": good["pk"], "sk": good["sk"]}
+		params[param] = value
+		if _, err := putitem.Key(it, params["pk"], params["sk"]); !errors.Is(err, putitem.ErrBadKey) {
+			t.Errorf("%s=%.20q…: putitem.Key (gen local) %v, want ErrBadKey", param, value, err)
+		}
+		for route, action := range map[string]string{"update": "UpdateItem", "delete": "DeleteItem"} {
+			p := map[string]map[string]string{"path": params}
+			var status int
+			var answer []byte
+			if f.Type == spec.String {
+				// moto checks no key's size on UpdateItem or DeleteItem (it
+				// answers the condition's failure): DynamoDB's refusal of a key
+				// over its size ("Service, account, and table quotas in Amazon
+				// DynamoDB") is a ValidationException.
+				status, answer = 400, []byte(`{"__type":"com.amazonaws.dynamodb.v20120810#ValidationException","message":"One or more parameter values were invalid"}`)
+			} else {
+				status, answer = send(t, moto, r, ctx, action, routes[route].Request, string(update.JSON), velocity.Context("r", 1, "ip", "ua"), p)
+			}
+			res, err := renderAnswer(r, routes[route], status, answer, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != "400" || !jsonEqual(res.Output, string(putitem.ErrorAnswer(putitem.MessageBadKey))) {
+				t.Errorf("%s with %s=%.20q…: DynamoDB answered %d %.200s; the route answered %q %s, want 400 %q",
+					route, param, value, status, answer, res.Status, res.Output, putitem.MessageBadKey)
+			}
 		}
 	}
 }

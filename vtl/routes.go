@@ -171,14 +171,10 @@ type routeErrors struct {
 	BadKey   string
 }
 
-// RouteResponses are a route's integration responses: success (the 200
+// routeResponses are a route's integration responses: success (the 200
 // template, which may override the status), then DynamoDB's 4xx by __type
 // (a condition -> Condition, throttling -> 429, ValidationException -> 400
-// invalid, others -> 500 failed), then its 5xx -> 500 uncertain.
-func RouteResponses(success string, cond *condition, invalid, failed, uncertain string) ([]IntegrationResponse, error) {
-	return routeResponses(success, routeErrors{Condition: cond, Invalid: invalid, Failed: failed}, uncertain)
-}
-
+// Invalid, others -> 500 Failed), then its 5xx -> 500 uncertain.
 func routeResponses(success string, errs routeErrors, uncertain string) ([]IntegrationResponse, error) {
 	errs.Throttled = putitem.MessageThrottled
 	clientError, err := execute("routeClientError", errs)
@@ -215,7 +211,7 @@ func Read(it *item.Item, tableName string) (*Route, error) {
 	if err != nil {
 		return nil, err
 	}
-	responses, err := RouteResponses(success, nil, putitem.MessageBadKey, putitem.MessageReadFailed, putitem.MessageReadFailed)
+	responses, err := routeResponses(success, routeErrors{Invalid: putitem.MessageBadKey, Failed: putitem.MessageReadFailed}, putitem.MessageReadFailed)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +251,7 @@ func Query(it *item.Item, tableName string) (*Route, error) {
 	if err := checkSub(request, tableName); err != nil {
 		return nil, fmt.Errorf("query request template: %w", err)
 	}
-	plain, err := execute("plain", newPlainObject(it.Fields, "$.Items[$q]", 0))
+	plain, err := Plain(it, "$.Items[$q]")
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +262,7 @@ func Query(it *item.Item, tableName string) (*Route, error) {
 	if err != nil {
 		return nil, err
 	}
-	responses, err := RouteResponses(success, nil, putitem.MessageBadQuery, putitem.MessageReadFailed, putitem.MessageReadFailed)
+	responses, err := routeResponses(success, routeErrors{Invalid: putitem.MessageBadQuery, Failed: putitem.MessageReadFailed}, putitem.MessageReadFailed)
 	if err != nil {
 		return nil, err
 	}
@@ -277,15 +273,18 @@ func Query(it *item.Item, tableName string) (*Route, error) {
 // partitionValue is the value placeholder of the query's key condition.
 const partitionValue = ":pk"
 
-// Routes are the integrations of it's routes besides create, in the order
-// of spec.RouteNames; a route this package does not build yet is left out.
+// Routes are the integrations of it's routes besides create (Request and
+// the stack's POST method), in the order of spec.RouteNames.
 func Routes(it *item.Item, tableName string) ([]*Route, error) {
 	builders := map[spec.Route]func(*item.Item, string) (*Route, error){spec.Read: Read, spec.Query: Query, spec.Update: Update, spec.Delete: Delete}
 	var out []*Route
 	for _, r := range it.Spec.API.Routes {
+		if r == spec.Create {
+			continue
+		}
 		build := builders[r]
 		if build == nil {
-			continue
+			return nil, fmt.Errorf("no integration for the %s route", r)
 		}
 		route, err := build(it, tableName)
 		if err != nil {

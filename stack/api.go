@@ -49,15 +49,7 @@ func (b *builder) api() error {
 	leaf := parent
 
 	if s.API.Has(spec.Create) {
-		b.add(id.Model, &apigateway.Model{
-			RestApiId:   cloudformation.Ref(id.API),
-			ContentType: cloudformation.String(contentTypeJSON),
-			Schema:      b.st.InlinedModel,
-		})
-		b.add(id.Validator, &apigateway.RequestValidator{
-			RestApiId:           cloudformation.Ref(id.API),
-			ValidateRequestBody: cloudformation.Bool(true),
-		})
+		b.bodyModel(id.Model, id.Validator, b.st.InlinedModel, false)
 	}
 	var methods []string
 	if s.API.Has(spec.Create) {

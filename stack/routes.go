@@ -73,7 +73,7 @@ func (b *builder) itemRoutes(leaf string) ([]string, error) {
 			RequestValidatorId: cloudformation.String(cloudformation.Ref(id.ParametersValidator)),
 		}
 		if r.Route == spec.Update {
-			b.updateModel()
+			b.bodyModel(id.UpdateModel, id.UpdateValidator, b.st.InlinedUpdateModel, true) // the update's body and path keys
 			m.RequestModels = map[string]string{contentTypeJSON: cloudformation.Ref(id.UpdateModel)}
 			m.RequestValidatorId = cloudformation.String(cloudformation.Ref(id.UpdateValidator))
 		}
@@ -93,20 +93,23 @@ func (b *builder) itemRoutes(leaf string) ([]string, error) {
 	return methods, nil
 }
 
-// updateModel adds the update body's model and the validator of the
-// update's body and path parameters: a method has one validator.
-func (b *builder) updateModel() {
-	id := b.id
-	b.add(id.UpdateModel, &apigateway.Model{
-		RestApiId:   cloudformation.Ref(id.API),
+// bodyModel adds a body's model and the validator of a method that takes
+// it; the validator also checks the method's parameters when parameters is
+// set (a method has one validator).
+func (b *builder) bodyModel(model, validator, schema string, parameters bool) {
+	b.add(model, &apigateway.Model{
+		RestApiId:   cloudformation.Ref(b.id.API),
 		ContentType: cloudformation.String(contentTypeJSON),
-		Schema:      b.st.InlinedUpdateModel,
+		Schema:      schema,
 	})
-	b.add(id.UpdateValidator, &apigateway.RequestValidator{
-		RestApiId:                 cloudformation.Ref(id.API),
-		ValidateRequestBody:       cloudformation.Bool(true),
-		ValidateRequestParameters: cloudformation.Bool(true),
-	})
+	v := &apigateway.RequestValidator{
+		RestApiId:           cloudformation.Ref(b.id.API),
+		ValidateRequestBody: cloudformation.Bool(true),
+	}
+	if parameters {
+		v.ValidateRequestParameters = cloudformation.Bool(true)
+	}
+	b.add(validator, v)
 }
 
 // pathParameter adds the resource {name} under parent.

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/streamgen/streamgen"
 	"github.com/streamgen/streamgen/genfile"
+	"github.com/streamgen/streamgen/internal/runcache"
+	"github.com/streamgen/streamgen/internal/version"
 	"github.com/streamgen/streamgen/output"
 	"github.com/streamgen/streamgen/spec"
 )
@@ -23,7 +29,10 @@ func generateFlags() []cli.Flag {
 	}
 }
 
-// generate is gen -spec FILE [-out DIR].
+// generate is gen -spec FILE [-out DIR]. A run that finds the output
+// current is recorded (internal/runcache); the next run of the same gen
+// with the same spec, flags and working folder, on an output whose
+// output.State has not changed since, says so again without generating.
 func generate(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return usageError{fmt.Errorf("unknown command %q (see gen --help)", c.Args().First())}
@@ -31,19 +40,71 @@ func generate(c *cli.Context) error {
 	if c.String("spec") == "" {
 		cli.ShowAppHelp(c)
 	}
-	_, files, written, err := writeSpecFiles(c)
+	path, src, err := readSpec(c)
 	if err != nil {
 		return err
 	}
-	if len(written) == 0 {
-		fmt.Fprintf(c.App.Writer, "%s is up to date: nothing written\n", c.String("out"))
-	} else {
-		fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(written), c.String("out"))
+	out := c.String("out")
+	key, records := runKey(c, path, src)
+	var before []byte
+	if records {
+		before, _ = output.State(out)
+		if r, ok := runcache.Load(absolute(out), key); ok && before != nil && bytes.Equal(r.State, before) {
+			fmt.Fprint(c.App.ErrWriter, r.Stderr)
+			upToDate(c, r.Note)
+			return nil
+		}
 	}
-	if note := streamgen.DeployNote(files); note != "" {
-		fmt.Fprintf(c.App.Writer, "note: %s\n", note)
+	s, files, written, err := writeFiles(c, path, src)
+	if err != nil {
+		return err
+	}
+	note := streamgen.DeployNote(files)
+	if len(written) > 0 {
+		fmt.Fprintf(c.App.Writer, "wrote %d files to %s\n", len(written), out)
+		if note != "" {
+			fmt.Fprintf(c.App.Writer, "note: %s\n", note)
+		}
+		return nil
+	}
+	upToDate(c, note)
+	// Only a folder that no one changed during the run is known current.
+	if after, err := output.State(out); records && before != nil && err == nil && bytes.Equal(before, after) {
+		r := runcache.Record{Key: key, State: after, Note: note}
+		if len(s.Warnings) > 0 {
+			r.Stderr = fmt.Sprintln(s.Warnings)
+		}
+		runcache.Store(absolute(out), r)
 	}
 	return nil
+}
+
+func upToDate(c *cli.Context, note string) {
+	fmt.Fprintf(c.App.Writer, "%s is up to date: nothing written\n", c.String("out"))
+	if note != "" {
+		fmt.Fprintf(c.App.Writer, "note: %s\n", note)
+	}
+}
+
+// runKey names everything a run of gen -spec depends on besides the output
+// folder: this gen (its build ID), the working folder, the flags and the
+// spec's bytes. ok is false when gen cannot tell which build it is.
+func runKey(c *cli.Context, path string, src []byte) (key []byte, ok bool) {
+	id := version.BuildID()
+	wd, err := os.Getwd()
+	if id == "" || err != nil {
+		return nil, false
+	}
+	return runcache.Key([]byte("gen -spec"), []byte(id), []byte(wd), []byte(path), src,
+		[]byte(c.String("out")), []byte(strconv.FormatBool(c.Bool("allow-replace")))), true
+}
+
+// absolute is the output folder as a record names it.
+func absolute(out string) string {
+	if abs, err := filepath.Abs(out); err == nil {
+		return abs
+	}
+	return out
 }
 
 // handlerModuleCheck checks the handler's go.mod in the output folder, the
@@ -52,22 +113,41 @@ func handlerModuleCheck(s *spec.Spec) func(dir string) error {
 	return func(dir string) error { return streamgen.CheckHandlerModule(dir, s) }
 }
 
+// generateFiles is streamgen.Generate; tests of the run records break it
+// to tell a run that generated from one that did not.
+var generateFiles = streamgen.Generate
+
+// readSpec reads the file named by -spec: a usage error without -spec.
+func readSpec(c *cli.Context) (path string, src []byte, err error) {
+	path = c.String("spec")
+	if path == "" {
+		return "", nil, usageError{errors.New("-spec FILE is required")}
+	}
+	src, err = os.ReadFile(path)
+	return path, src, err
+}
+
 // specFiles reads the spec named by -spec and generates its files. Errors:
 // a usage error without -spec, spec.Errors for an invalid spec, anything
 // else for I/O.
 func specFiles(c *cli.Context) (*spec.Spec, []genfile.File, error) {
-	path := c.String("spec")
-	if path == "" {
-		return nil, nil, usageError{errors.New("-spec FILE is required")}
+	path, src, err := readSpec(c)
+	if err != nil {
+		return nil, nil, err
 	}
-	s, err := spec.ReadFile(path)
+	return filesOf(c, path, src)
+}
+
+// filesOf parses src, the spec read from path, and generates its files.
+func filesOf(c *cli.Context, path string, src []byte) (*spec.Spec, []genfile.File, error) {
+	s, err := spec.Parse(path, src)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(s.Warnings) > 0 {
 		fmt.Fprintln(c.App.ErrWriter, s.Warnings)
 	}
-	files, err := streamgen.Generate(s)
+	files, err := generateFiles(s)
 	if err != nil {
 		return nil, nil, fmt.Errorf("generating from %s: %w", path, err)
 	}
@@ -80,7 +160,16 @@ func specFiles(c *cli.Context) (*spec.Spec, []genfile.File, error) {
 // that no longer fits the generated code is an error and nothing is written.
 // written are the paths of the files it wrote (the user's it kept are not).
 func writeSpecFiles(c *cli.Context) (s *spec.Spec, files []genfile.File, written []string, err error) {
-	s, files, err = specFiles(c)
+	path, src, err := readSpec(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return writeFiles(c, path, src)
+}
+
+// writeFiles is writeSpecFiles of src, the spec read from path.
+func writeFiles(c *cli.Context, path string, src []byte) (s *spec.Spec, files []genfile.File, written []string, err error) {
+	s, files, err = filesOf(c, path, src)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -1,7 +1,10 @@
 package version
 
 import (
+	"os"
+	"os/exec"
 	"runtime/debug"
+	"strings"
 	"testing"
 
 	_ "github.com/streamgen/streamgen/internal/testenv" // defines -update, for go test ./... -update
@@ -37,5 +40,35 @@ func TestFromBuildInfo(t *testing.T) {
 func TestTestsAreDevel(t *testing.T) {
 	if got := Generator(); got != Devel {
 		t.Fatalf("a test binary's generator version is %q, want %q: the golden files would not be stable", got, Devel)
+	}
+}
+
+// TestBuildID: the build ID read from the test binary is the one go tool
+// buildid reads.
+func TestBuildID(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("go", "tool", "buildid", exe).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.TrimSpace(string(out))
+	if got := BuildID(); got != want || got == "" {
+		t.Errorf("BuildID() = %q, go tool buildid says %q", got, want)
+	}
+}
+
+// TestRawBuildID: a binary that is not ELF carries the ID as a marked string.
+func TestRawBuildID(t *testing.T) {
+	for _, c := range []struct{ file, want string }{
+		{"MZ\x00\x00junk\xff Go build ID: \"a/b/c/d\"\n \xffmore", "a/b/c/d"},
+		{"MZ no id here", ""},
+		{"MZ\xff Go build ID: \"unterminated", ""},
+	} {
+		if got := readBuildID(strings.NewReader(c.file)); got != c.want {
+			t.Errorf("%q: %q, want %q", c.file, got, c.want)
+		}
 	}
 }

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/streamgen/streamgen/genfile"
+	"github.com/streamgen/streamgen/internal/version"
+	"github.com/streamgen/streamgen/spec"
+)
+
+// withoutGenerating makes every generation fail, so that a run that still
+// says the output is up to date answered from its record.
+func withoutGenerating(t *testing.T) {
+	t.Helper()
+	generateFiles = func(*spec.Spec) ([]genfile.File, error) { return nil, errors.New("generated") }
+	t.Cleanup(restoreGenerate)
+}
+
+var restoreGenerate = func() func() {
+	real := generateFiles
+	return func() { generateFiles = real }
+}()
+
+// recorded makes a project whose output gen found current once, so that
+// the run left its record, and returns its folder.
+func recorded(t *testing.T, src string) string {
+	t.Helper()
+	t.Setenv("STREAMGEN_CACHE", t.TempDir())
+	dir := t.TempDir()
+	writeSpec(t, dir, src)
+	code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "first gen", code, 0, o, e)
+	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "second gen", code, 0, o, e)
+	if o != "out is up to date: nothing written\n" {
+		t.Fatalf("second gen printed %q", o)
+	}
+	return dir
+}
+
+// TestRecordedRunDoesNotGenerate: a run like the last one, on an output no
+// one touched since, says what that run said without generating.
+func TestRecordedRunDoesNotGenerate(t *testing.T) {
+	warned := strings.Replace(regenSpec, "memory: 256", "memory: 256\n  maxRecordAge: 90000", 1)
+	dir := recorded(t, warned)
+	_, _, wantErr := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	if !strings.Contains(wantErr, "warning") {
+		t.Fatalf("the spec gives no warning: %q", wantErr)
+	}
+	withoutGenerating(t)
+	before := tree(t, dir)
+	code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "recorded gen", code, 0, o, e)
+	if o != "out is up to date: nothing written\n" || e != wantErr {
+		t.Errorf("recorded gen printed %q and %q, want the up-to-date line and %q", o, e, wantErr)
+	}
+	if after := tree(t, dir); len(after) != len(before) {
+		t.Errorf("recorded gen changed the project: %d files, then %d", len(before), len(after))
+	}
+}
+
+// TestRecordedRunMisses: anything that could change what gen writes or
+// says makes it generate again.
+func TestRecordedRunMisses(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(t *testing.T, dir string) []string // the arguments to run with
+	}{
+		{"generated file edited", func(t *testing.T, dir string) []string {
+			appendTo(t, filepath.Join(dir, "out/README.md"), "mine\n")
+			return nil
+		}},
+		{"user's go.mod edited", func(t *testing.T, dir string) []string {
+			appendTo(t, filepath.Join(dir, "out/handler/go.mod"), "\n")
+			return nil
+		}},
+		{"file added to the output", func(t *testing.T, dir string) []string {
+			appendTo(t, filepath.Join(dir, "out/notes.txt"), "")
+			return nil
+		}},
+		{"generated file removed", func(t *testing.T, dir string) []string {
+			mustRemove(t, filepath.Join(dir, "out/model.json"))
+			return nil
+		}},
+		{"file mode changed", func(t *testing.T, dir string) []string {
+			if err := os.Chmod(filepath.Join(dir, "out/template.yaml"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return nil
+		}},
+		{"leftover beside the output", func(t *testing.T, dir string) []string {
+			appendTo(t, filepath.Join(dir, ".out.gen-new-1/x"), "")
+			return nil
+		}},
+		{"spec edited", func(t *testing.T, dir string) []string {
+			appendTo(t, filepath.Join(dir, "s.yaml"), "# a comment\n")
+			return nil
+		}},
+		{"another spec path", func(t *testing.T, dir string) []string {
+			return []string{"-spec", "./s.yaml", "-out", "out"}
+		}},
+		{"another -out", func(t *testing.T, dir string) []string {
+			return []string{"-spec", "s.yaml", "-out", "./out"}
+		}},
+		{"-allow-replace", func(t *testing.T, dir string) []string {
+			return []string{"-spec", "s.yaml", "-out", "out", "-allow-replace"}
+		}},
+		{"another build of gen", func(t *testing.T, dir string) []string {
+			real := version.BuildID
+			version.BuildID = func() string { return real() + "x" }
+			t.Cleanup(func() { version.BuildID = real })
+			return nil
+		}},
+		{"record corrupted", func(t *testing.T, dir string) []string {
+			records, err := filepath.Glob(filepath.Join(os.Getenv("STREAMGEN_CACHE"), "*"))
+			if err != nil || len(records) != 1 {
+				t.Fatalf("records %v, %v: want one", records, err)
+			}
+			if err := os.WriteFile(records[0], []byte("{"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return nil
+		}},
+		{"records off", func(t *testing.T, dir string) []string {
+			t.Setenv("STREAMGEN_CACHE", "off")
+			return nil
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := recorded(t, regenSpec)
+			args := c.edit(t, dir)
+			if args == nil {
+				args = []string{"-spec", "s.yaml", "-out", "out"}
+			}
+			withoutGenerating(t)
+			code, o, e := gen(t, dir, args...)
+			if code != 1 || !strings.Contains(e, "generated") {
+				t.Errorf("exit %d, stdout %q, stderr %q: want the failed generation", code, o, e)
+			}
+		})
+	}
+}
+
+// TestRecordOnlyOfACurrentOutput: a run that writes leaves no record (the
+// next one checks what it wrote), and neither does a run that fails.
+func TestRecordOnlyOfACurrentOutput(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("STREAMGEN_CACHE", cache)
+	dir := t.TempDir()
+	writeSpec(t, dir, regenSpec)
+	noRecords := func(what string) {
+		t.Helper()
+		if records, err := os.ReadDir(cache); err != nil || len(records) != 0 {
+			t.Errorf("%s: records %v (%v), want none", what, records, err)
+		}
+	}
+	code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "first gen", code, 0, o, e)
+	noRecords("a run that wrote")
+	writeSpec(t, dir, regenSpec+"bogus: 1\n")
+	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out")
+	expect(t, "a wrong spec", code, 2, o, e)
+	noRecords("a run that failed")
+}
+
+func appendTo(t *testing.T, name, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustRemove(t *testing.T, name string) {
+	t.Helper()
+	if err := os.Remove(name); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,110 @@
+package output
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// hashedFileLimit is the size above which State takes a file's stat
+// signature instead of its bytes: nothing gen generates comes near it (a
+// template has to stay within CloudFormation's 1 MB to deploy at all), and
+// the big files an output holds are the user's (gen build's zips), whose
+// bytes Write never reads, only carries over.
+const hashedFileLimit = 1 << 20
+
+// State returns a digest of everything Write's verdict on the output folder
+// dir depends on besides the generated files: where dir resolves to, the
+// mode of the folder holding it and whether an interrupted gen left
+// anything beside it, and dir's whole tree (each entry's path, type and
+// mode; each file's bytes, or for one above 1 MiB its size, modification
+// time and inode; each symlink's target). Two equal States with the same
+// files give the same verdict, which lets gen remember that dir was
+// current and say so again without generating.
+func State(dir string) ([]byte, error) {
+	dir, err := resolve(dir)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	field(h, "output state v1")
+	field(h, dir)
+	parent, base := filepath.Split(dir)
+	info, err := os.Lstat(parent)
+	if err != nil {
+		return nil, err
+	}
+	field(h, info.Mode().String())
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "."+base+newInfix) || strings.HasPrefix(e.Name(), "."+base+oldInfix) {
+			field(h, "leftover "+e.Name())
+		}
+	}
+	err = filepath.WalkDir(dir, func(full string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, full)
+		if err != nil {
+			return err
+		}
+		field(h, filepath.ToSlash(rel))
+		field(h, info.Mode().String())
+		switch {
+		case info.Mode().IsRegular() && info.Size() > hashedFileLimit:
+			field(h, signature(info))
+		case info.Mode().IsRegular():
+			return hashFile(h, full)
+		case info.Mode()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(full)
+			if err != nil {
+				return err
+			}
+			field(h, target)
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		field(h, "missing")
+	} else if err != nil {
+		return nil, err
+	}
+	return h.Sum(nil), nil
+}
+
+// field adds s to h, length first, so that no two sequences of fields
+// hash alike.
+func field(h hash.Hash, s string) {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+	h.Write(n[:])
+	io.WriteString(h, s)
+}
+
+func hashFile(h hash.Hash, name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fh := sha256.New()
+	if _, err := io.Copy(fh, f); err != nil {
+		return err
+	}
+	field(h, string(fh.Sum(nil)))
+	return nil
+}

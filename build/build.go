@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/streamgen/streamgen"
@@ -136,7 +137,8 @@ func binary(ctx context.Context, pkgDir, goos, goarch, out string) error {
 }
 
 // codeKey matches the names Lambda gives the zips it writes (Result.CodeKey).
-var codeKey = regexp.MustCompile(`^handler-[0-9a-f]{16}\.zip$`)
+// It is compiled when first used, by gen build alone.
+var codeKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^handler-[0-9a-f]{16}\.zip$`) })
 
 // RemoveOthers deletes the zips of DIR/build that a build named (see
 // Result.CodeKey) but keep, and returns their paths. Other files stay.
@@ -147,7 +149,7 @@ func RemoveOthers(dir, keep string) ([]string, error) {
 	}
 	var removed []string
 	for _, f := range zips {
-		if name := filepath.Base(f); name == keep || !codeKey.MatchString(name) {
+		if name := filepath.Base(f); name == keep || !codeKey().MatchString(name) {
 			continue
 		}
 		if err := os.Remove(f); err != nil {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/streamgen/streamgen/item"
@@ -245,13 +246,15 @@ const PathEscape = `%[0-7][0-9A-Fa-f]|%[Cc][2-9A-Fa-f]` + cont + `|%[Dd][0-9A-Fa
 // cont is a UTF-8 continuation byte (80 to BF) percent-escaped.
 const cont = `%[89ABab][0-9A-Fa-f]`
 
-var pathEscape = regexp.MustCompile(PathEscape)
+// The patterns are compiled when first used: only gen local and the tests
+// read paths and query strings.
+var pathEscape = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(PathEscape) })
 
 // PathKey is the text of a raw path segment, its percent-escapes decoded; a
 // "+" stays a plus (RFC 3986: only a query's form encoding makes it a
 // space). False when a "%" is not part of a PathEscape.
 func PathKey(raw string) (string, bool) {
-	if strings.Contains(pathEscape.ReplaceAllString(raw, ""), "%") {
+	if strings.Contains(pathEscape().ReplaceAllString(raw, ""), "%") {
 		return "", false
 	}
 	text, err := url.PathUnescape(raw)
@@ -299,8 +302,8 @@ const (
 )
 
 var (
-	limitPattern = regexp.MustCompile(`^(100|[1-9][0-9]?)$`)
-	tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	limitPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(100|[1-9][0-9]?)$`) })
+	tokenPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]+$`) })
 )
 
 // QueryParams are the query route's query string. An empty value is an
@@ -323,7 +326,7 @@ func QueryRequest(it *item.Item, pk string, q QueryParams, tableName string) (ma
 	}
 	limit := DefaultLimit
 	if q.Limit != "" {
-		if !limitPattern.MatchString(q.Limit) {
+		if !limitPattern().MatchString(q.Limit) {
 			return nil, ErrBadQuery
 		}
 		limit, _ = strconv.Atoi(q.Limit)
@@ -375,7 +378,7 @@ func EncodeToken(it *item.Item, lastKey map[string]any) (string, error) {
 // sort key value: at most 1024 bytes, for an N key a decimal number
 // DynamoDB can store.
 func DecodeToken(it *item.Item, token string) (map[string]any, error) {
-	if !tokenPattern.MatchString(token) || len(token)%4 == 1 {
+	if !tokenPattern().MatchString(token) || len(token)%4 == 1 {
 		return nil, ErrBadQuery
 	}
 	// Strict: a token with stray bits after its last byte is none a page

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -369,14 +370,14 @@ func valueKey(v any) string {
 
 // goNameRe is an exported Go identifier without "_", which the handler's
 // spelt-out names (Msg_msg) and type names (Item_4item) keep for themselves.
-var goNameRe = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`).MatchString
+var goNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`) })
 
 func (p *parser) goName(f *Field, e entry, path string) {
 	v, ok := p.str(e.value, join(path, "goName"))
 	if !ok {
 		return
 	}
-	if !goNameRe(v) {
+	if !goNameRe().MatchString(v) {
 		p.errorf(e.value, join(path, "goName"), "goName %q must be an exported Go name: an upper-case letter A-Z, then letters and digits (no _), such as %q", v, goname.Ident(v))
 		return
 	}

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -9,7 +10,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+
+	"github.com/streamgen/streamgen/internal/lockdir"
 )
 
 // hashedFileLimit is the size above which State takes a file's stat
@@ -23,10 +27,11 @@ const hashedFileLimit = 1 << 20
 // dir depends on besides the generated files: where dir resolves to, the
 // mode of the folder holding it and whether an interrupted gen left
 // anything beside it, and dir's whole tree (each entry's path, type and
-// mode; each file's bytes, or for one above 1 MiB its size, modification
-// time and inode; each symlink's target). Two equal States with the same
-// files give the same verdict, which lets gen remember that dir was
-// current and say so again without generating.
+// mode; each file's bytes, or for one above 1 MiB its signature; each
+// symlink's target; whether this process may write in each folder, which
+// the owner, ACLs or a read-only mount decide beyond the mode). Two equal
+// States with the same files give the same verdict, which lets gen
+// remember that dir was current and say so again without generating.
 func State(dir string) ([]byte, error) {
 	dir, err := resolve(dir)
 	if err != nil {
@@ -41,6 +46,7 @@ func State(dir string) ([]byte, error) {
 		return nil, err
 	}
 	field(h, info.Mode().String())
+	field(h, strconv.FormatBool(writable(parent)))
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return nil, err
@@ -69,6 +75,8 @@ func State(dir string) ([]byte, error) {
 			field(h, signature(info))
 		case info.Mode().IsRegular():
 			return hashFile(h, full)
+		case info.IsDir():
+			field(h, strconv.FormatBool(writable(full)))
 		case info.Mode()&fs.ModeSymlink != 0:
 			target, err := os.Readlink(full)
 			if err != nil {
@@ -84,6 +92,25 @@ func State(dir string) ([]byte, error) {
 		return nil, err
 	}
 	return h.Sum(nil), nil
+}
+
+// Unchanged reports whether the output folder dir has the State state
+// and no gen is writing beside it now: a gen holding the lock Write takes
+// may be about to change dir, so while one does, dir is not known current.
+func Unchanged(dir string, state []byte) bool {
+	resolved, err := resolve(dir)
+	if err != nil {
+		return false
+	}
+	unlock, err := lockdir.TryLock(filepath.Dir(resolved))
+	switch {
+	case err == nil:
+		defer unlock()
+	case !errors.Is(err, errors.ErrUnsupported):
+		return false
+	}
+	now, err := State(dir)
+	return err == nil && bytes.Equal(now, state)
 }
 
 // field adds s to h, length first, so that no two sequences of fields

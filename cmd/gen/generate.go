@@ -46,14 +46,14 @@ func generate(c *cli.Context) error {
 	}
 	out := c.String("out")
 	key, records := runKey(c, path, src)
-	var before []byte
+	var before []byte // the output's State before the run, when recorded
 	if records {
-		before, _ = output.State(out)
-		if r, ok := runcache.Load(absolute(out), key); ok && before != nil && bytes.Equal(r.State, before) {
+		if r, ok := runcache.Load(absolute(out), key); ok && output.Unchanged(out, r.State) {
 			fmt.Fprint(c.App.ErrWriter, r.Stderr)
 			upToDate(c, r.Note)
 			return nil
 		}
+		before, _ = output.State(out)
 	}
 	s, files, written, err := writeFiles(c, path, src)
 	if err != nil {
@@ -68,8 +68,11 @@ func generate(c *cli.Context) error {
 		return nil
 	}
 	upToDate(c, note)
+	if before == nil {
+		return nil
+	}
 	// Only a folder that no one changed during the run is known current.
-	if after, err := output.State(out); records && before != nil && err == nil && bytes.Equal(before, after) {
+	if after, err := output.State(out); err == nil && bytes.Equal(before, after) {
 		r := runcache.Record{Key: key, State: after, Note: note}
 		if len(s.Warnings) > 0 {
 			r.Stderr = fmt.Sprintln(s.Warnings)
@@ -87,15 +90,23 @@ func upToDate(c *cli.Context, note string) {
 }
 
 // runKey names everything a run of gen -spec depends on besides the output
-// folder: this gen (its build ID), the working folder, the flags and the
-// spec's bytes. ok is false when gen cannot tell which build it is.
+// folder: this gen (its build ID), the working folder (as named, and the
+// folder it is), the flags and the spec's bytes. ok is false when runs are
+// not recorded or gen cannot tell which build it is.
 func runKey(c *cli.Context, path string, src []byte) (key []byte, ok bool) {
 	id := version.BuildID()
-	wd, err := os.Getwd()
-	if id == "" || err != nil {
+	if id == "" || !runcache.On() {
 		return nil, false
 	}
-	return runcache.Key([]byte("gen -spec"), []byte(id), []byte(wd), []byte(path), src,
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, false
+	}
+	real, err := filepath.EvalSymlinks(wd)
+	if err != nil {
+		return nil, false
+	}
+	return runcache.Key([]byte("gen -spec"), []byte(id), []byte(wd), []byte(real), []byte(path), src,
 		[]byte(c.String("out")), []byte(strconv.FormatBool(c.Bool("allow-replace")))), true
 }
 

@@ -8,7 +8,11 @@
 //
 // Records live in STREAMGEN_CACHE if set ("off" turns them off), otherwise
 // in streamgen/runs under os.UserCacheDir (e.g. ~/.cache on Linux), one
-// small file per output folder.
+// small file per output folder. A record decides what gen prints and
+// whether it generates, so records are read only from a folder that is
+// the user's own and that no one else may write in (on Unix), and only
+// from regular files. Records unused for trimAge are deleted, at most once
+// a day, as the Go build cache trims itself.
 package runcache
 
 import (
@@ -20,6 +24,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // Record is what a run that found its output current leaves.
@@ -43,9 +49,9 @@ func Key(parts ...[]byte) []byte {
 	return h.Sum(nil)
 }
 
-// file is where the record of the output folder out (an absolute path)
-// lives; "" when records are off or there is no cache folder.
-func file(out string) string {
+// folder is the folder of records; "" when records are off or there is
+// no cache folder.
+func folder() string {
 	dir := os.Getenv("STREAMGEN_CACHE")
 	if dir == "off" {
 		return ""
@@ -57,6 +63,15 @@ func file(out string) string {
 		}
 		dir = filepath.Join(base, "streamgen", "runs")
 	}
+	return dir
+}
+
+// On reports whether runs are recorded.
+func On() bool { return folder() != "" }
+
+// file is where the record of the output folder out (an absolute path)
+// lives in the records' folder dir.
+func file(dir, out string) string {
 	sum := sha256.Sum256([]byte(out))
 	return filepath.Join(dir, hex.EncodeToString(sum[:]))
 }
@@ -64,8 +79,12 @@ func file(out string) string {
 // Load returns the record of the output folder out made under key, if
 // there is one.
 func Load(out string, key []byte) (Record, bool) {
-	name := file(out)
-	if name == "" {
+	dir := folder()
+	if dir == "" || !private(dir) {
+		return Record{}, false
+	}
+	name := file(dir, out)
+	if info, err := os.Lstat(name); err != nil || !info.Mode().IsRegular() {
 		return Record{}, false
 	}
 	data, err := os.ReadFile(name)
@@ -76,6 +95,9 @@ func Load(out string, key []byte) (Record, bool) {
 	if json.Unmarshal(data, &r) != nil || !bytes.Equal(r.Key, key) || len(r.State) == 0 {
 		return Record{}, false
 	}
+	// A record read is a record used: trimming keeps it.
+	now := time.Now()
+	os.Chtimes(name, now, now)
 	return r, true
 }
 
@@ -83,26 +105,59 @@ func Load(out string, key []byte) (Record, bool) {
 // beside the record and renames it over, so that a reader sees the old
 // record or the new one; a cache that cannot be written is skipped.
 func Store(out string, r Record) {
-	name := file(out)
-	if name == "" {
+	dir := folder()
+	if dir == "" {
 		return
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
 		return
 	}
-	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil || !private(dir) {
 		return
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".record-*")
+	tmp, err := os.CreateTemp(dir, ".record-*")
 	if err != nil {
 		return
 	}
 	_, err = tmp.Write(data)
 	if err = errors.Join(err, tmp.Close()); err == nil {
-		err = os.Rename(tmp.Name(), name)
+		err = os.Rename(tmp.Name(), file(dir, out))
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
+	}
+	trim(dir, time.Now())
+}
+
+const (
+	trimAge   = 30 * 24 * time.Hour
+	trimEvery = 24 * time.Hour
+	trimmed   = ".trimmed" // its modification time is the last trim's
+)
+
+// trim deletes the records of dir not used for trimAge, and the files of
+// Stores killed before their rename, if the last trim was trimEvery ago.
+func trim(dir string, now time.Time) {
+	mark := filepath.Join(dir, trimmed)
+	if info, err := os.Stat(mark); err == nil && now.Sub(info.ModTime()) < trimEvery {
+		return
+	}
+	if err := os.WriteFile(mark, nil, 0o600); err != nil {
+		return
+	}
+	os.Chtimes(mark, now, now)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || e.Name() == trimmed || !info.Mode().IsRegular() {
+			continue
+		}
+		if now.Sub(info.ModTime()) > trimAge || strings.HasPrefix(e.Name(), ".record-") && now.Sub(info.ModTime()) > trimEvery {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
 	}
 }

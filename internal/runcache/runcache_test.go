@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	_ "github.com/streamgen/streamgen/internal/testenv" // defines -update, for go test ./... -update
 )
@@ -29,8 +30,8 @@ func TestStoreLoad(t *testing.T) {
 	if got, _ := Load("/p/out", key); !reflect.DeepEqual(got, r2) {
 		t.Errorf("after a second Store: %+v, want %+v", got, r2)
 	}
-	if entries, _ := os.ReadDir(os.Getenv("STREAMGEN_CACHE")); len(entries) != 1 {
-		t.Errorf("%d files in the cache, want one record", len(entries))
+	if records, _ := filepath.Glob(filepath.Join(os.Getenv("STREAMGEN_CACHE"), "[0-9a-f]*")); len(records) != 1 {
+		t.Errorf("records %v, want one", records)
 	}
 }
 
@@ -58,5 +59,69 @@ func TestNoCache(t *testing.T) {
 	Store("/p/out", Record{Key: key, State: []byte{1}})
 	if _, ok := Load("/p/out", key); ok {
 		t.Error("a record in a cache that cannot exist")
+	}
+}
+
+// TestRecordsOthersCouldWrite: a record is not read from a folder others
+// may write in, nor from anything but a regular file.
+func TestRecordsOthersCouldWrite(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("STREAMGEN_CACHE", dir)
+	key := Key([]byte("k"))
+	Store("/p/out", Record{Key: key, State: []byte{1}})
+	if _, ok := Load("/p/out", key); !ok {
+		t.Fatal("no record")
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := Load("/p/out", key); ok {
+		t.Error("a record read from a folder anyone may write in")
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	name := file(dir, "/p/out")
+	if err := os.Rename(name, name+".real"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(name+".real", name); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := Load("/p/out", key); ok {
+		t.Error("a record read through a symlink")
+	}
+}
+
+// TestTrim: a day after the last trim, records unused for 30 days go, and
+// those used since stay; within the day nothing is deleted.
+func TestTrim(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("STREAMGEN_CACHE", dir)
+	now := time.Now()
+	old, recent := Key([]byte("old")), Key([]byte("recent"))
+	Store("/old", Record{Key: old, State: []byte{1}})
+	Store("/recent", Record{Key: recent, State: []byte{1}})
+	ago := func(name string, d time.Duration) {
+		t.Helper()
+		if err := os.Chtimes(name, now.Add(-d), now.Add(-d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ago(file(dir, "/old"), 31*24*time.Hour)
+	ago(file(dir, "/recent"), 29*24*time.Hour)
+	ago(filepath.Join(dir, trimmed), time.Hour)
+	trim(dir, now)
+	if _, ok := Load("/old", old); !ok {
+		t.Fatal("trimmed within a day of the last trim")
+	}
+	ago(file(dir, "/old"), 31*24*time.Hour)
+	ago(filepath.Join(dir, trimmed), 25*time.Hour)
+	trim(dir, now)
+	if _, ok := Load("/old", old); ok {
+		t.Error("a record unused for 31 days survived the trim")
+	}
+	if _, ok := Load("/recent", recent); !ok {
+		t.Error("a record used 29 days ago was trimmed")
 	}
 }

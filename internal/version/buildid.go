@@ -5,30 +5,64 @@ import (
 	"debug/elf"
 	"io"
 	"os"
+	"strings"
 	"sync"
 )
 
 // BuildID is the running executable's Go build ID, as `go tool buildid`
 // prints it: a hash of everything the binary was built from (sources,
 // dependencies, toolchain, flags), so two builds share one only when they
-// are the same program. "" when it cannot be read (a binary linked with
-// -buildid= has none).
+// are the same program. "" when it cannot be read, or is not one the Go
+// linker made: a binary linked with -buildid=SOMETHING (Bazel's and Nix's
+// builds of Go do that) carries the same text whatever it was built from.
 var BuildID = sync.OnceValue(func() string {
-	exe, err := os.Executable()
-	if err != nil {
-		return ""
-	}
-	f, err := os.Open(exe)
+	f, err := openExecutable()
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
-	return readBuildID(f)
+	id := readBuildID(f)
+	if !madeByLinker(id) {
+		return ""
+	}
+	return id
 })
 
+// openExecutable opens the running binary itself: on Linux through
+// /proc/self/exe, which stays the running file when its path has since
+// been given to another (go install over a running gen).
+func openExecutable() (*os.File, error) {
+	if f, err := os.Open("/proc/self/exe"); err == nil {
+		return f, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return os.Open(exe)
+}
+
+// madeByLinker reports whether id has the form of a build ID cmd/go gives
+// a binary: four hashes joined by "/" (the main package's action and
+// content IDs, then the link's), each base64url text of 16 bytes or more.
+func madeByLinker(id string) bool {
+	parts := strings.Split(id, "/")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if len(p) < 16 || strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // The linker puts the build ID in an ELF note (name "Go", type 4) on Linux
-// and the BSDs, and elsewhere as a marked string in the first 32 KB of the
-// file (cmd/internal/buildid: elfGoNote, readSize, goBuildPrefix).
+// and the BSDs; in other formats it writes it as a marked string at the
+// start of the text, which gen looks for in the first 32 KB as
+// cmd/internal/buildid's readRaw does (cmd/internal/buildid: elfGoNote,
+// readSize, goBuildPrefix). An ID not found there turns run records off.
 const (
 	goNoteType   = 4
 	rawSearchLen = 32 << 10

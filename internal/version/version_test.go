@@ -72,3 +72,17 @@ func TestRawBuildID(t *testing.T) {
 		}
 	}
 }
+
+// TestMadeByLinker: only an ID of cmd/go's form names a build; a fixed
+// -buildid text names none.
+func TestMadeByLinker(t *testing.T) {
+	id := "cQBTtt2Ec-PWL4M61XrD/0qkqmmv5IlRN88kFMmeC/EP7nlryly1kjjwxrfMGH/ShdL2IbJyZ3LY-4m2PaK"
+	if !madeByLinker(id) {
+		t.Errorf("%q: not a linker's", id)
+	}
+	for _, bad := range []string{"", "redacted", "a/b/c/d", id + "/x", strings.Replace(id, "c", "=", 1), "0000000000000000/0000000000000000/0000000000000000"} {
+		if madeByLinker(bad) {
+			t.Errorf("%q taken for a linker's build ID", bad)
+		}
+	}
+}

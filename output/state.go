@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash"
 	"io"
 	"io/fs"
@@ -27,11 +28,13 @@ const hashedFileLimit = 1 << 20
 // dir depends on besides the generated files: where dir resolves to, the
 // mode of the folder holding it and whether an interrupted gen left
 // anything beside it, and dir's whole tree (each entry's path, type and
-// mode; each file's bytes, or for one above 1 MiB its signature; each
-// symlink's target; whether this process may write in each folder, which
-// the owner, ACLs or a read-only mount decide beyond the mode). Two equal
-// States with the same files give the same verdict, which lets gen
-// remember that dir was current and say so again without generating.
+// mode; each file's bytes, or for one above 1 MiB its signature; whether
+// this process may write in each folder, which the owner, ACLs or a
+// read-only mount decide beyond the mode). Two equal States with the same
+// files give the same verdict, which lets gen remember that dir was
+// current and say so again without generating. A tree holding a symlink
+// has no State (ErrSymlink): Write reads through it (the handler's go.mod
+// may be one), and what it leads to can change while the link does not.
 func State(dir string) ([]byte, error) {
 	dir, err := resolve(dir)
 	if err != nil {
@@ -78,11 +81,7 @@ func State(dir string) ([]byte, error) {
 		case info.IsDir():
 			field(h, strconv.FormatBool(writable(full)))
 		case info.Mode()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(full)
-			if err != nil {
-				return err
-			}
-			field(h, target)
+			return fmt.Errorf("%s: %w", full, ErrSymlink)
 		}
 		return nil
 	})
@@ -93,6 +92,9 @@ func State(dir string) ([]byte, error) {
 	}
 	return h.Sum(nil), nil
 }
+
+// ErrSymlink is State's error for an output that holds a symlink.
+var ErrSymlink = errors.New("a symlink in the output: its state is what it leads to")
 
 // Unchanged reports whether the output folder dir has the State state
 // and no gen is writing beside it now: a gen holding the lock Write takes
@@ -109,7 +111,7 @@ func Unchanged(dir string, state []byte) bool {
 	case !errors.Is(err, errors.ErrUnsupported):
 		return false
 	}
-	now, err := State(dir)
+	now, err := State(resolved)
 	return err == nil && bytes.Equal(now, state)
 }
 

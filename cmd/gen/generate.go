@@ -102,11 +102,11 @@ func runKey(c *cli.Context, path string, src []byte) (key []byte, ok bool) {
 	if err != nil {
 		return nil, false
 	}
-	real, err := filepath.EvalSymlinks(wd)
+	resolved, err := filepath.EvalSymlinks(wd)
 	if err != nil {
 		return nil, false
 	}
-	return runcache.Key([]byte("gen -spec"), []byte(id), []byte(wd), []byte(real), []byte(path), src,
+	return runcache.Key([]byte("gen -spec"), []byte(id), []byte(wd), []byte(resolved), []byte(path), src,
 		[]byte(c.String("out")), []byte(strconv.FormatBool(c.Bool("allow-replace")))), true
 }
 

@@ -25,8 +25,8 @@ func withoutGenerating(t *testing.T) {
 }
 
 var restoreGenerate = func() func() {
-	real := generateFiles
-	return func() { generateFiles = real }
+	generate := generateFiles
+	return func() { generateFiles = generate }
 }()
 
 // recorded makes a project whose output gen found current once, so that
@@ -114,15 +114,20 @@ func TestRecordedRunMisses(t *testing.T) {
 			return []string{"-spec", "s.yaml", "-out", "out", "-allow-replace"}
 		}},
 		{"another build of gen", func(t *testing.T, dir string) []string {
-			real := version.BuildID
-			version.BuildID = func() string { return real() + "x" }
-			t.Cleanup(func() { version.BuildID = real })
+			linkers := version.BuildID
+			version.BuildID = func() string { return linkers() + "x" }
+			t.Cleanup(func() { version.BuildID = linkers })
 			return nil
 		}},
 		{"a gen without a build ID", func(t *testing.T, dir string) []string {
-			real := version.BuildID
+			// Two runs of it would leave a record, if it kept any.
+			linkers := version.BuildID
 			version.BuildID = func() string { return "" }
-			t.Cleanup(func() { version.BuildID = real })
+			t.Cleanup(func() { version.BuildID = linkers })
+			for range 2 {
+				code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+				expect(t, "gen without a build ID", code, 0, o, e)
+			}
 			return nil
 		}},
 		{"another gen writing beside the output", func(t *testing.T, dir string) []string {
@@ -140,6 +145,30 @@ func TestRecordedRunMisses(t *testing.T) {
 			}
 			if err := os.WriteFile(records[0], []byte("{"), 0o600); err != nil {
 				t.Fatal(err)
+			}
+			return nil
+		}},
+		{"a symlink in the output", func(t *testing.T, dir string) []string {
+			// The handler's go.mod moved out and linked back: a full run
+			// reads through the link, which the record cannot follow.
+			gomod := filepath.Join(dir, "out/handler/go.mod")
+			if err := os.Rename(gomod, filepath.Join(dir, "go.mod.mine")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink("../../go.mod.mine", gomod); err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+				expect(t, "gen with a linked go.mod", code, 0, o, e)
+			}
+			return nil
+		}},
+		{"records in a relative folder", func(t *testing.T, dir string) []string {
+			t.Setenv("STREAMGEN_CACHE", "records")
+			for range 2 {
+				code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
+				expect(t, "gen with relative records", code, 0, o, e)
 			}
 			return nil
 		}},
@@ -214,10 +243,10 @@ func TestRecordOfAChangeDuringTheRun(t *testing.T) {
 	writeSpec(t, dir, regenSpec)
 	code, o, e := gen(t, dir, "-spec", "s.yaml", "-out", "out")
 	expect(t, "first gen", code, 0, o, e)
-	real := generateFiles
+	generate := generateFiles
 	generateFiles = func(s *spec.Spec) ([]genfile.File, error) {
 		appendTo(t, filepath.Join(dir, "out/handler/main.go"), "// mine\n")
-		return real(s)
+		return generate(s)
 	}
 	t.Cleanup(restoreGenerate)
 	code, o, e = gen(t, dir, "-spec", "s.yaml", "-out", "out")

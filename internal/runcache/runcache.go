@@ -6,13 +6,15 @@
 // as go build does from its cache. A record is only a shortcut: a missing,
 // unreadable or stale one means a full run, never a different answer.
 //
-// Records live in STREAMGEN_CACHE if set ("off" turns them off), otherwise
+// Records live in STREAMGEN_CACHE if set to an absolute path ("off", or a
+// relative path, turns them off, as GOCACHE must be absolute), otherwise
 // in streamgen/runs under os.UserCacheDir (e.g. ~/.cache on Linux), one
-// small file per output folder. A record decides what gen prints and
-// whether it generates, so records are read only from a folder that is
-// the user's own and that no one else may write in (on Unix), and only
-// from regular files. Records unused for trimAge are deleted, at most once
-// a day, as the Go build cache trims itself.
+// small file per output folder, named by 64 hex digits. A record decides
+// what gen prints and whether it generates, so records are read only from
+// a folder that is the user's own and that no one else may write in (on
+// Unix), and only from regular files. Records unused for trimAge are
+// deleted, at most once a day, as the Go build cache trims itself; no
+// other file of the folder is touched.
 package runcache
 
 import (
@@ -22,6 +24,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,7 +56,7 @@ func Key(parts ...[]byte) []byte {
 // no cache folder.
 func folder() string {
 	dir := os.Getenv("STREAMGEN_CACHE")
-	if dir == "off" {
+	if dir == "off" || dir != "" && !filepath.IsAbs(dir) {
 		return ""
 	}
 	if dir == "" {
@@ -66,14 +69,32 @@ func folder() string {
 	return dir
 }
 
-// On reports whether runs are recorded.
-func On() bool { return folder() != "" }
+// On reports whether runs are recorded: there is a records' folder, and it
+// is private or not made yet.
+func On() bool {
+	dir := folder()
+	if dir == "" {
+		return false
+	}
+	_, err := os.Lstat(dir)
+	return errors.Is(err, fs.ErrNotExist) || err == nil && private(dir)
+}
 
 // file is where the record of the output folder out (an absolute path)
 // lives in the records' folder dir.
 func file(dir, out string) string {
 	sum := sha256.Sum256([]byte(out))
 	return filepath.Join(dir, hex.EncodeToString(sum[:]))
+}
+
+// isRecord reports whether name is that of a record, or of one a killed
+// Store was writing (tmpPrefix).
+func isRecord(name string) bool {
+	if strings.HasPrefix(name, tmpPrefix) {
+		return true
+	}
+	_, err := hex.DecodeString(name)
+	return err == nil && len(name) == 2*sha256.Size && strings.ToLower(name) == name
 }
 
 // Load returns the record of the output folder out made under key, if
@@ -116,7 +137,7 @@ func Store(out string, r Record) {
 	if err := os.MkdirAll(dir, 0o700); err != nil || !private(dir) {
 		return
 	}
-	tmp, err := os.CreateTemp(dir, ".record-*")
+	tmp, err := os.CreateTemp(dir, tmpPrefix+"*")
 	if err != nil {
 		return
 	}
@@ -131,6 +152,7 @@ func Store(out string, r Record) {
 }
 
 const (
+	tmpPrefix = ".record-"
 	trimAge   = 30 * 24 * time.Hour
 	trimEvery = 24 * time.Hour
 	trimmed   = ".trimmed" // its modification time is the last trim's
@@ -153,10 +175,10 @@ func trim(dir string, now time.Time) {
 	}
 	for _, e := range entries {
 		info, err := e.Info()
-		if err != nil || e.Name() == trimmed || !info.Mode().IsRegular() {
+		if err != nil || !isRecord(e.Name()) || !info.Mode().IsRegular() {
 			continue
 		}
-		if now.Sub(info.ModTime()) > trimAge || strings.HasPrefix(e.Name(), ".record-") && now.Sub(info.ModTime()) > trimEvery {
+		if now.Sub(info.ModTime()) > trimAge || strings.HasPrefix(e.Name(), tmpPrefix) && now.Sub(info.ModTime()) > trimEvery {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}

@@ -44,6 +44,12 @@ func TestKeyParts(t *testing.T) {
 }
 
 func TestNoCache(t *testing.T) {
+	for _, dir := range []string{"off", "relative/runs"} {
+		t.Setenv("STREAMGEN_CACHE", dir)
+		if On() {
+			t.Errorf("STREAMGEN_CACHE=%s: records on", dir)
+		}
+	}
 	t.Setenv("STREAMGEN_CACHE", "off")
 	key := Key([]byte("k"))
 	Store("/p/out", Record{Key: key, State: []byte{1}})
@@ -94,7 +100,8 @@ func TestRecordsOthersCouldWrite(t *testing.T) {
 }
 
 // TestTrim: a day after the last trim, records unused for 30 days go, and
-// those used since stay; within the day nothing is deleted.
+// those used since stay, as does any file that is not a record; within the
+// day nothing is deleted.
 func TestTrim(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("STREAMGEN_CACHE", dir)
@@ -108,6 +115,11 @@ func TestTrim(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	mine := filepath.Join(dir, "thesis.txt")
+	if err := os.WriteFile(mine, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ago(mine, 365*24*time.Hour)
 	ago(file(dir, "/old"), 31*24*time.Hour)
 	ago(file(dir, "/recent"), 29*24*time.Hour)
 	ago(filepath.Join(dir, trimmed), time.Hour)
@@ -123,5 +135,8 @@ func TestTrim(t *testing.T) {
 	}
 	if _, ok := Load("/recent", recent); !ok {
 		t.Error("a record used 29 days ago was trimmed")
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("a file that is not a record: %v", err)
 	}
 }

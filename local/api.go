@@ -247,9 +247,10 @@ func (a *API) fail(w http.ResponseWriter, status int, msg string) {
 // writeJSON answers v as JSON; a json.RawMessage as it is, byte for byte
 // (json.Marshal would escape <, >, &, U+2028 and U+2029 in it).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
-	if raw, ok := v.(json.RawMessage); ok {
-		data, err = raw, nil
+	data, raw := v.(json.RawMessage)
+	var err error
+	if !raw {
+		data, err = json.Marshal(v)
 	}
 	if err != nil {
 		status, data = http.StatusInternalServerError, []byte(putitem.ErrorAnswer(putitem.MessageInternal))

@@ -8,17 +8,14 @@ import (
 	"strings"
 
 	"github.com/streamgen/streamgen/item"
+	"github.com/streamgen/streamgen/putitem"
 	"github.com/streamgen/streamgen/spec"
 )
 
-// DynamoDB's size limits, in UTF-8 bytes as it counts them ("Service,
-// account, and table quotas in Amazon DynamoDB": item size 400 KB,
-// partition key value 2048 bytes, sort key value 1024 bytes).
-const (
-	maxItemSize         = 400 * 1024
-	maxPartitionKeySize = 2048
-	maxSortKeySize      = 1024
-)
+// maxItemSize is DynamoDB's item size limit, in UTF-8 bytes as it counts
+// them ("Service, account, and table quotas in Amazon DynamoDB": 400 KB);
+// its key size limits are putitem.MaxKeyBytes.
+const maxItemSize = 400 * 1024
 
 // refused returns why DynamoDB would refuse to store item (its
 // ValidationException), or nil: an empty string in a key, a key value over
@@ -39,11 +36,8 @@ func refused(it *item.Item, item Item) error {
 	if size := itemSizeAsDynamoDB(values); size > maxItemSize {
 		return fmt.Errorf("item of %d bytes as DynamoDB counts them, over the 400 KB limit", size)
 	}
-	for i, k := range it.Keys {
-		limit := maxPartitionKeySize
-		if i == 1 {
-			limit = maxSortKeySize
-		}
+	for _, k := range it.Keys {
+		limit := putitem.MaxKeyBytes(k)
 		switch size := attributeSize(values[k.Name]); {
 		case string(item[k.Name]) == `{"S":""}`:
 			return fmt.Errorf("%s: a key attribute cannot hold an empty string", k.Name)

@@ -209,16 +209,20 @@ const (
 	MaxSortKeyBytes      = 1024
 )
 
+// MaxKeyBytes is DynamoDB's size limit on a value of the key field k.
+func MaxKeyBytes(k *item.Field) int {
+	if k.Key == item.SortKey {
+		return MaxSortKeyBytes
+	}
+	return MaxPartitionKeyBytes
+}
+
 // KeyValue is the attribute value of key field k from text, a URL-decoded
 // path segment ({pk} or {sk}): a string as it is, a number when it is a
 // decimal number (JSON's grammar) DynamoDB can store. Anything else,
 // including an empty or oversized value, is ErrBadKey (DynamoDB's
 // ValidationException).
 func KeyValue(k *item.Field, text string) (map[string]any, error) {
-	limit := MaxPartitionKeyBytes
-	if k.Key == item.SortKey {
-		limit = MaxSortKeyBytes
-	}
 	if text == "" || !utf8.ValidString(text) {
 		return nil, ErrBadKey
 	}
@@ -228,7 +232,7 @@ func KeyValue(k *item.Field, text string) (map[string]any, error) {
 		}
 		return map[string]any{"N": text}, nil
 	}
-	if len(text) > limit {
+	if len(text) > MaxKeyBytes(k) {
 		return nil, ErrBadKey
 	}
 	return map[string]any{"S": text}, nil

@@ -64,7 +64,7 @@ func Update(it *item.Item, tableName string) (*Route, error) {
 	errs.KeyCheck, errs.BadKey = &view.Address, putitem.MessageBadKey
 	for i, k := range view.Address.Keys {
 		if !k.Number {
-			errs.KeySizes = append(errs.KeySizes, keySize{k.Var, []int{putitem.MaxPartitionKeyBytes, putitem.MaxSortKeyBytes}[i]})
+			errs.KeySizes = append(errs.KeySizes, keySize{k.Var, putitem.MaxKeyBytes(it.Keys[i])})
 		}
 	}
 	return writeRoute(it, spec.Update, "UpdateItem", view, tableName, errs)

@@ -41,10 +41,7 @@ func Generate(s *spec.Spec) ([]genfile.File, error) {
 		return nil, err
 	}
 	// The models the stack inlines count together: the limit is per API.
-	models := len(st.InlinedUpdateModel)
-	if s.API.Has(spec.Create) {
-		models += len(st.InlinedModel)
-	}
+	models := len(st.InlinedModel) + len(st.InlinedUpdateModel)
 	if err := checkLimits(s, st.LargestMappingTemplate, models, len(st.YAML)); err != nil {
 		return nil, err
 	}

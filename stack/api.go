@@ -48,11 +48,9 @@ func (b *builder) api() error {
 	}
 	leaf := parent
 
-	if s.API.Has(spec.Create) {
-		b.bodyModel(id.Model, id.Validator, b.st.InlinedModel, false)
-	}
 	var methods []string
 	if s.API.Has(spec.Create) {
+		b.bodyModel(id.Model, id.Validator, b.st.InlinedModel, false)
 		b.routeRole(spec.Create, "PutItem")
 		b.postMethod(leaf)
 		methods = append(methods, id.PostMethod)

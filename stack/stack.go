@@ -32,7 +32,8 @@ import (
 type Stack struct {
 	YAML []byte // template.yaml
 	// RequestTemplate is the VTL that turns the body into a PutItem
-	// request (package vtl), the table's name written as TableRef.
+	// request (package vtl), the table's name written as TableRef; empty
+	// without the create route, as are Model and InlinedModel.
 	RequestTemplate string
 	// Model is the JSON Schema (draft-04) of the body (package schema), as
 	// model.json holds it; the template inlines InlinedModel, without the
@@ -63,36 +64,43 @@ func Build(it *item.Item) (*Stack, error) {
 	return b.st, nil
 }
 
-// newBuilder renders the views of it the template inlines.
+// newBuilder renders the views of it the template inlines: the create
+// route's request template, answers and model, the update route's model.
 func newBuilder(it *item.Item) (*builder, error) {
-	request, err := vtl.Request(it, TableRef(it))
-	if err != nil {
-		return nil, fmt.Errorf("request.vtl: %w", err)
+	st := &Stack{}
+	var responses []vtl.IntegrationResponse
+	var err error
+	if it.Spec.API.Has(spec.Create) {
+		if st.RequestTemplate, err = vtl.Request(it, TableRef(it)); err != nil {
+			return nil, fmt.Errorf("request.vtl: %w", err)
+		}
+		if responses, err = vtl.Responses(it); err != nil {
+			return nil, fmt.Errorf("integration responses: %w", err)
+		}
+		if st.Model, st.InlinedModel, err = compactModel(it, schema.Model); err != nil {
+			return nil, fmt.Errorf("model.json: %w", err)
+		}
 	}
-	responses, err := vtl.Responses(it)
-	if err != nil {
-		return nil, fmt.Errorf("integration responses: %w", err)
-	}
-	model, err := schema.Model(it)
-	if err != nil {
-		return nil, fmt.Errorf("model.json: %w", err)
-	}
-	var inlined bytes.Buffer
-	if err := json.Compact(&inlined, model); err != nil {
-		return nil, fmt.Errorf("model.json: %w", err)
-	}
-	st := &Stack{RequestTemplate: request, Model: model, InlinedModel: inlined.String()}
 	if it.Spec.API.Has(spec.Update) {
-		if st.UpdateModel, err = schema.UpdateModel(it); err != nil {
+		if st.UpdateModel, st.InlinedUpdateModel, err = compactModel(it, schema.UpdateModel); err != nil {
 			return nil, fmt.Errorf("update model: %w", err)
 		}
-		var inlined bytes.Buffer
-		if err := json.Compact(&inlined, st.UpdateModel); err != nil {
-			return nil, fmt.Errorf("update model: %w", err)
-		}
-		st.InlinedUpdateModel = inlined.String()
 	}
 	return &builder{s: it.Spec, it: it, st: st, responses: responses, id: it.IDs, t: cloudformation.NewTemplate()}, nil
+}
+
+// compactModel is the body model that model makes of it, and the same
+// without whitespace between tokens, as the template inlines it.
+func compactModel(it *item.Item, model func(*item.Item) ([]byte, error)) ([]byte, string, error) {
+	m, err := model(it)
+	if err != nil {
+		return nil, "", err
+	}
+	var inlined bytes.Buffer
+	if err := json.Compact(&inlined, m); err != nil {
+		return nil, "", err
+	}
+	return m, inlined.String(), nil
 }
 
 // TableRef is what the request template writes for the table's name: an

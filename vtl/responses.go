@@ -34,26 +34,15 @@ func Responses(it *item.Item) ([]IntegrationResponse, error) {
 	for _, k := range it.ServerKeys() {
 		keys = append(keys, key{k.Name, serverValues[k.From].JSON})
 	}
-	messages := struct{ Duplicate, Throttled, Rejected, Internal, Uncertain string }{
-		putitem.MessageDuplicate, putitem.MessageThrottled, putitem.MessageRejected, putitem.MessageInternal, putitem.MessageUncertain,
-	}
 	success, err := execute("success", keys)
 	if err != nil {
 		return nil, err
 	}
-	clientError, err := execute("clientError", messages)
-	if err != nil {
-		return nil, err
-	}
-	serverError, err := execute("serverError", messages)
-	if err != nil {
-		return nil, err
-	}
-	return []IntegrationResponse{
-		{StatusCode: "200", Template: success},
-		{SelectionPattern: `4\d{2}`, StatusCode: "400", Template: clientError},
-		{SelectionPattern: `5\d{2}`, StatusCode: "500", Template: serverError},
-	}, nil
+	return routeResponses(success, routeErrors{
+		Condition: &condition{409, putitem.MessageDuplicate},
+		Invalid:   putitem.MessageRejected,
+		Failed:    putitem.MessageInternal,
+	}, putitem.MessageUncertain)
 }
 
 func execute(name string, data any) (string, error) {

@@ -170,9 +170,12 @@ func (s *Store) Expire(attr string, now time.Time) (int, error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		items, stream := tx.Bucket(itemsBucket), tx.Bucket(streamBucket)
 		for _, k := range expired {
-			var old Item
-			if err := json.Unmarshal(items.Get(k), &old); err != nil {
-				return fmt.Errorf("stored item %s: %w", k, err)
+			old, err := storedItem(tx, k)
+			if err != nil {
+				return err
+			}
+			if old == nil {
+				continue // deleted since the scan: nothing expires
 			}
 			_, keys, err := s.keyOf(old)
 			if err != nil {
@@ -251,11 +254,8 @@ func (s *Store) Get(keys Item) (Item, error) {
 	}
 	var item Item
 	err = s.db.View(func(tx *bolt.Tx) error {
-		data := tx.Bucket(itemsBucket).Get(key)
-		if data == nil {
-			return nil
-		}
-		return json.Unmarshal(data, &item)
+		item, err = storedItem(tx, key)
+		return err
 	})
 	return item, err
 }

@@ -1,9 +1,9 @@
 package oracle
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/streamgen/streamgen/spec"
 )
@@ -54,8 +54,9 @@ func UpdateOf(s *spec.Spec, body []byte, req Request) (Update, error) {
 	if len(m) == 0 {
 		return Update{}, fmt.Errorf("$: no field to update")
 	}
+	updatable := Updatable(s)
 	byName := map[string]*spec.Field{}
-	for _, f := range Updatable(s) {
+	for _, f := range updatable {
 		byName[f.Name] = f
 	}
 	for _, name := range sortedNames(m) {
@@ -72,7 +73,7 @@ func UpdateOf(s *spec.Spec, body []byte, req Request) (Update, error) {
 		}
 	}
 	u := Update{Set: map[string]any{}}
-	for _, f := range Updatable(s) {
+	for _, f := range updatable {
 		switch v, given := m[f.Name]; {
 		case !given:
 		case v == nil:
@@ -97,19 +98,19 @@ func UpdateCorpus(s *spec.Spec) ([]Body, error) {
 	}
 	updatable := Updatable(s)
 	var bodies []Body
-	add := func(name string, members ...member) {
-		bodies = append(bodies, Body{Name: name, JSON: jsonObject(members)})
+	add := func(name string, members ...Member) {
+		bodies = append(bodies, Body{Name: name, JSON: encode(Object(members), false)})
 	}
-	var full []member
+	var full []Member
 	for _, c := range create {
 		var fields map[string]json.RawMessage
 		if json.Unmarshal(c.JSON, &fields) != nil {
 			continue
 		}
-		var members []member
+		var members []Member
 		for _, f := range updatable {
 			if v, ok := fields[f.Name]; ok {
-				members = append(members, member{f.Name, v})
+				members = append(members, Member{f.Name, rawJSON(v)})
 			}
 		}
 		if len(members) > 0 {
@@ -119,9 +120,9 @@ func UpdateCorpus(s *spec.Spec) ([]Body, error) {
 			full = members
 		}
 	}
-	var nulls []member
+	var nulls []Member
 	for _, f := range updatable {
-		null := member{f.Name, json.RawMessage("null")}
+		null := Member{f.Name, nil}
 		if removable(f) {
 			nulls = append(nulls, null)
 			add("null/"+f.Name, null)
@@ -132,55 +133,25 @@ func UpdateCorpus(s *spec.Spec) ([]Body, error) {
 	if len(nulls) > 0 {
 		add("null/all", nulls...)
 	}
-	var mixed []member
+	var mixed []Member
 	for i, m := range full {
-		if i%2 == 1 && removable(fieldNamed(updatable, m.name)) {
-			m.value = json.RawMessage("null")
+		if i%2 == 1 && removable(s.Field(m.Name)) {
+			m.Value = nil
 		}
 		mixed = append(mixed, m)
 	}
 	if len(mixed) > 0 {
 		add("mixed/every-other-null", mixed...)
 	}
-	one := json.RawMessage(`1`)
+	one := json.Number("1")
 	add("rejected/empty")
 	for _, f := range s.Fields {
-		if fieldNamed(updatable, f.Name) == nil {
-			add("rejected/not-updatable/"+f.Name, member{f.Name, json.RawMessage(`"x"`)})
+		if !slices.Contains(updatable, f) {
+			add("rejected/not-updatable/"+f.Name, Member{f.Name, "x"})
 		}
 	}
 	for i, name := range []string{"#f0", ":v0", "#pk", "x = :v0, #f0", "a) REMOVE #f1", "SET", "", "$input.body", `"}`} {
-		add(fmt.Sprintf("rejected/name-%d", i), member{name, one})
+		add(fmt.Sprintf("rejected/name-%d", i), Member{name, one})
 	}
 	return bodies, nil
-}
-
-func fieldNamed(fields []*spec.Field, name string) *spec.Field {
-	for _, f := range fields {
-		if f.Name == name {
-			return f
-		}
-	}
-	return nil
-}
-
-type member struct {
-	name  string
-	value json.RawMessage
-}
-
-func jsonObject(members []member) []byte {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range members {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		name, _ := json.Marshal(m.name)
-		b.Write(name)
-		b.WriteByte(':')
-		b.Write(m.value)
-	}
-	b.WriteByte('}')
-	return b.Bytes()
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/streamgen/streamgen/internal/velocity"
 	"github.com/streamgen/streamgen/item"
 	"github.com/streamgen/streamgen/putitem"
+	"github.com/streamgen/streamgen/schema"
 	"github.com/streamgen/streamgen/spec"
 	"github.com/streamgen/streamgen/stack"
 	"github.com/streamgen/streamgen/vtl"
@@ -115,16 +116,20 @@ func newOracleCase(t *testing.T, name string, s *spec.Spec) oracleCase {
 		}
 	}
 	if !s.API.Has(spec.Create) {
-		// Generate writes them only for the create route; the stack's still
-		// make the items its other routes read.
+		// Generate writes them only for the create route; the same views
+		// still make the items its other routes read.
 		if request != nil || model != nil {
 			t.Fatalf("%s: Generate wrote request.vtl or model.json without the create route", name)
 		}
-		st, err := stack.Build(item.New(s))
+		it := item.New(s)
+		vtlRequest, err := vtl.Request(it, stack.TableRef(it))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		request, model = []byte(st.RequestTemplate), st.Model
+		if model, err = schema.Model(it); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		request = []byte(vtlRequest)
 	}
 	if request == nil || model == nil {
 		t.Fatalf("%s: Generate wrote no request.vtl or model.json", name)
